@@ -1,0 +1,68 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+VENV_RASA := .venv-rasa
+PY        := $(VENV)/bin/python
+RASA      := $(VENV_RASA)/bin/rasa
+LAW_SOURCE ?= $(wildcard ../shared/law/ChLaw-labour.json)
+MODEL     := models/labourbot.tar.gz
+TRAIN_INPUTS := config.yml $(shell find bot -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) -not -path 'bot/tests/*') labourbot/textnorm.py labourbot/encoders.py
+export PYTHONPATH := $(CURDIR)
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: help install run test train kb nlu-eval validate bench clean
+
+help:
+	@echo "make run    install what is missing, train if the data changed, start Rasa + actions + gateway"
+	@echo "make test   install what is missing and run the whole test suite"
+
+$(VENV)/.installed: pyproject.toml requirements/nodeps.txt
+	@test -x $(PY) || "$$(scripts/find-python.sh 3.11)" -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q --no-deps -r requirements/nodeps.txt
+	touch $@
+
+$(VENV_RASA)/.installed: requirements/rasa.txt requirements/nodeps.txt
+	@test -x $(VENV_RASA)/bin/python || "$$(scripts/find-python.sh 3.10)" -m venv $(VENV_RASA)
+	$(VENV_RASA)/bin/python -m pip install -q --upgrade 'pip<25'
+	$(VENV_RASA)/bin/python -m pip install -q -r requirements/rasa.txt
+	$(VENV_RASA)/bin/python -m pip install -q --no-deps -r requirements/nodeps.txt
+	touch $@
+
+install: $(VENV)/.installed $(VENV_RASA)/.installed
+
+$(MODEL): $(VENV_RASA)/.installed $(TRAIN_INPUTS)
+	$(RASA) train --config config.yml --domain bot/domain --data bot/data --out models \
+	  --fixed-model-name labourbot
+	@touch $@
+
+train: $(MODEL)
+
+# Import the official statute texts (MOJ open data) into var/ when a source is given or found.
+kb: $(VENV)/.installed
+	@if [ -n "$(LAW_SOURCE)" ]; then $(VENV)/bin/labourbot kb import-law $(LAW_SOURCE); \
+	else echo "No law source: download the MOJ open data and run 'labourbot kb import-law FILE'."; fi
+	$(VENV)/bin/labourbot kb build
+
+run: install train kb
+	$(VENV)/bin/labourbot serve
+
+validate: $(VENV_RASA)/.installed
+	$(RASA) data validate --config config.yml --domain bot/domain --data bot/data --fail-on-warnings
+
+nlu-eval: $(MODEL)
+	$(RASA) test nlu --model $(MODEL) --nlu bot/tests/nlu_test.yml --out var/nlu-eval
+	$(PY) bench/nlu_report.py var/nlu-eval/intent_report.json
+
+test: install train
+	$(PY) -m pytest -q
+
+bench: install train
+	$(PY) bench/ask_latency.py
+
+clean:
+	rm -rf models var/nlu-eval .pytest_cache

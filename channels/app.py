@@ -1,0 +1,39 @@
+"""The gateway ASGI app. Start with: uvicorn --factory channels.app:create_app"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from fastapi import FastAPI
+
+from channels import rest
+from channels.conversation import ConversationService
+from channels.rasa_client import RasaClient, RasaUnavailable
+from labourbot.config import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        rasa = RasaClient(settings.rasa_base, timeout_s=settings.rasa_timeout_s)
+        app.state.rasa = rasa
+        app.state.conversations = ConversationService(rasa, max_chars=settings.max_message_chars)
+        yield
+        await rasa.close()
+
+    app = FastAPI(title="臺南市勞動法令小幫手 gateway", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.include_router(rest.router)
+
+    @app.get("/healthz")
+    async def healthz() -> dict:
+        """Gateway liveness plus whether Rasa answers."""
+        try:
+            status = await app.state.rasa.status()
+            return {"gateway": "ok", "rasa": "ok", "model": status.get("model_file")}
+        except RasaUnavailable as exc:
+            return {"gateway": "ok", "rasa": f"unavailable: {exc}"}
+
+    return app
