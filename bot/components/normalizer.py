@@ -38,9 +38,6 @@ class ChineseTextNormalizer(GraphComponent):
     ) -> "ChineseTextNormalizer":
         return cls()
 
-    @staticmethod
-    def required_packages() -> List[Text]:
-        return ["opencc"]
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -37,9 +37,6 @@ class UniversalSentenceFeaturizer(DenseFeaturizer, GraphComponent):
     def required_components(cls) -> List[Type]:
         return [Tokenizer]
 
-    @staticmethod
-    def required_packages() -> List[Text]:
-        return ["onnxruntime", "onnxruntime_extensions"]
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -49,6 +46,10 @@ class UniversalSentenceFeaturizer(DenseFeaturizer, GraphComponent):
         super().__init__(name, config)
         self._encoder: Optional[UniversalSentenceEncoder] = None
         self._token_cache: Dict[str, np.ndarray] = {}
+
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        """Nothing to validate: the only option is an optional model path."""
 
     @classmethod
     def create(
