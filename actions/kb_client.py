@@ -21,7 +21,7 @@ def knowledge_base() -> Optional[Any]:
     with _lock:
         if _kb is None and not _failed:
             try:
-                from knowledge_base.search import KnowledgeBase
+                from knowledge_base.kb import KnowledgeBase
 
                 _kb = KnowledgeBase.open()
             except Exception:  # the bot must keep answering without its knowledge base

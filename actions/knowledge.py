@@ -118,7 +118,7 @@ class ActionTopicMenu(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         topic = next(tracker.get_latest_entity_values("topic"), None) or "other"
         kb = knowledge_base()
-        entries = kb.entries_for_topic(topic)[:5] if kb else []
+        entries = [e for e in kb.entries if e.topic == topic][:5] if kb else []
         label = TOPIC_LABELS.get(topic, "勞動法令")
         buttons = [button(e.title, _payload("kb_entry", entry_id=e.id)) for e in entries]
         say(

@@ -138,6 +138,18 @@ def serve(
         stack.stop()
 
 
+def _mount_subcommands() -> None:
+    """Library sub-commands; each lives beside its library and imports its heavy parts lazily."""
+    from knowledge_base.cli import kb_app
+    from labourbot.cli_calc import calc_app
+
+    app.add_typer(calc_app, name="calc", help="勞基法等的計算機（特休、加班費、資遣費、最低工資…）")
+    app.add_typer(kb_app, name="kb", help="知識庫：匯入法規、建立索引、搜尋")
+
+
+_mount_subcommands()
+
+
 def main() -> None:  # console-script entry point
     app()
 

@@ -13,7 +13,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -47,5 +47,26 @@ class ChineseTextNormalizer(GraphComponent):
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
+        for example in training_data.training_examples:
+            original = example.get(TEXT)
+            self.process([example])
+            self._normalise_entity_values(example, original)
         return training_data
+
+    @staticmethod
+    def _normalise_entity_values(example: Message, original: Any) -> None:
+        """Keep annotated values in step with the normalised text.
+
+        An annotation whose value is its own span ("三年两个月") would otherwise no longer match
+        the normalised span ("三年兩個月"), and EntitySynonymMapper would learn a synonym that
+        turns every Traditional mention back into Simplified.
+        """
+        if not isinstance(original, str):
+            return
+        text = example.get(TEXT)
+        for entity in example.get(ENTITIES) or []:
+            start, end = entity.get("start"), entity.get("end")
+            if start is None or end is None:
+                continue
+            if entity.get("value") == original[start:end]:
+                entity["value"] = text[start:end]
