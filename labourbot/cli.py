@@ -111,7 +111,7 @@ def serve(
     settings = get_settings()
     stack = Stack(StackConfig(gateway_port=settings.gateway_port, rasa_port=settings.rasa_port,
                               action_port=settings.action_port, gateway_host=host,
-                              data_dir=settings.data_dir))
+                              data_dir=settings.data_dir, endpoints=settings.rasa_endpoints))
     typer.echo("啟動中（Rasa 載入模型約需 20-40 秒）…")
     try:
         stack.start()

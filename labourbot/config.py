@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     gateway_url: str = ""  # used by the CLI; default: http://<gateway_host>:<gateway_port>
 
     data_dir: Path = PROJECT_ROOT / "var"
+    rasa_endpoints: Path = PROJECT_ROOT / "endpoints.yml"  # endpoints.postgres.yml for PostgreSQL + Redis
     rasa_timeout_s: float = 30.0
     max_message_chars: int = 2000
 
