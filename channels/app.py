@@ -7,25 +7,36 @@ from typing import AsyncIterator
 
 from fastapi import FastAPI
 
-from channels import rest
+from channels import line, rest, telegram, webchat
 from channels.conversation import ConversationService
 from channels.rasa_client import RasaClient, RasaUnavailable
+from channels.settings import ChannelSettings
 from labourbot.config import Settings, get_settings
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, channel_settings: ChannelSettings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    channel_settings = channel_settings or ChannelSettings()
+    platforms: list = []  # LINE / Telegram channels that are on (their secrets are set)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rasa = RasaClient(settings.rasa_base, timeout_s=settings.rasa_timeout_s)
         app.state.rasa = rasa
         app.state.conversations = ConversationService(rasa, max_chars=settings.max_message_chars)
-        yield
-        await rasa.close()
+        for platform in platforms:
+            await platform.start(app)
+        try:
+            yield
+        finally:
+            for platform in reversed(platforms):
+                await platform.stop()
+            await rasa.close()
 
     app = FastAPI(title="臺南市勞動法令小幫手 gateway", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.include_router(rest.router)
+    webchat.setup(app, channel_settings)
+    platforms += [p for p in (line.setup(app, channel_settings), telegram.setup(app, channel_settings)) if p]
 
     @app.get("/healthz")
     async def healthz() -> dict:

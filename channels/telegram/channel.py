@@ -1,0 +1,208 @@
+"""The Telegram channel: POST /webhooks/telegram (webhook mode) and `run_polling` (local trial).
+
+Webhook mode: the X-Telegram-Bot-Api-Secret-Token header must equal TELEGRAM_WEBHOOK_SECRET (the
+secret given to setWebhook), otherwise 401 and nothing is processed. A good update is put on the
+Application's queue and the webhook is answered at once; PerChatUpdateProcessor keeps each chat in order.
+The Application talks to TELEGRAM_API_BASE (the real Bot API, or the fake one in the tests).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from telegram import Bot, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application
+
+from channels.line.support import RecentIds
+from channels.settings import ChannelSettings
+from channels.telegram.handlers import DEPS_KEY, make_deps, register
+from channels.telegram.processor import PerChatUpdateProcessor
+
+logger = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/webhooks/telegram"
+SECRET_HEADER = "x-telegram-bot-api-secret-token"
+ALLOWED_UPDATES = ["message", "callback_query"]
+MAX_BODY_BYTES = 1_000_000
+
+
+def _bot_urls(settings: ChannelSettings) -> tuple[str, str]:
+    return f"{settings.telegram_api_base}/bot", f"{settings.telegram_api_base}/file/bot"
+
+
+def build_application(
+    settings: ChannelSettings, *, webhook: bool, post_init: Any = None, post_shutdown: Any = None
+) -> Application:
+    """The PTB Application for our handlers; no Updater in webhook mode (the gateway feeds the queue)."""
+    base_url, base_file_url = _bot_urls(settings)
+    builder = (
+        Application.builder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(base_url)
+        .base_file_url(base_file_url)
+        .concurrent_updates(PerChatUpdateProcessor(256))
+        .connect_timeout(5.0)
+        .read_timeout(15.0)
+        .write_timeout(15.0)
+        .pool_timeout(5.0)
+    )
+    if webhook:
+        builder = builder.updater(None)
+    if post_init is not None:
+        builder = builder.post_init(post_init)
+    if post_shutdown is not None:
+        builder = builder.post_shutdown(post_shutdown)
+    application = builder.build()
+    register(application)
+    return application
+
+
+def make_bot(settings: ChannelSettings) -> Bot:
+    base_url, base_file_url = _bot_urls(settings)
+    return Bot(settings.telegram_bot_token.get_secret_value(), base_url=base_url, base_file_url=base_file_url)
+
+
+class TelegramChannel:
+    name = "telegram"
+
+    def __init__(self, settings: ChannelSettings) -> None:
+        self.settings = settings
+        self.application = build_application(settings, webhook=True)
+        self.seen = RecentIds()
+        self.ready = asyncio.Event()
+        self._starter: asyncio.Task[None] | None = None
+        self._secret = settings.telegram_webhook_secret.get_secret_value().encode()
+        self.router = APIRouter()
+        self.router.add_api_route(WEBHOOK_PATH, self.webhook, methods=["POST"], include_in_schema=False)
+
+    async def start(self, app: FastAPI) -> None:
+        self.application.bot_data[DEPS_KEY] = make_deps(app.state.conversations)
+        self._starter = asyncio.create_task(self._start_when_reachable())
+
+    async def _start_when_reachable(self) -> None:
+        """initialize() asks Telegram who we are (getMe); keep trying while Telegram cannot be reached."""
+        delay = 1.0
+        while True:
+            try:
+                await self.application.initialize()
+                await self.application.start()
+                self.ready.set()
+                logger.info("telegram: ready as @%s", self.application.bot.username)
+                return
+            except InvalidToken:
+                logger.error("Telegram channel off: Telegram refused TELEGRAM_BOT_TOKEN")
+                return
+            except (NetworkError, TelegramError) as exc:
+                logger.warning(
+                    "telegram: cannot reach the Bot API (%s); retrying in %.0f s", type(exc).__name__, delay
+                )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 60.0)
+
+    async def stop(self) -> None:
+        if self._starter is not None and not self._starter.done():
+            self._starter.cancel()
+            await asyncio.gather(self._starter, return_exceptions=True)
+        if self.ready.is_set():
+            await self.application.stop()  # processes what is queued, then stops
+            await self.application.shutdown()
+
+    async def webhook(self, request: Request) -> JSONResponse:
+        """Check the secret token, queue the update, answer at once."""
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not given or not hmac.compare_digest(given, self._secret):
+            logger.warning("telegram: webhook without the right secret token refused")
+            return JSONResponse({"detail": "invalid secret token"}, status_code=401)
+        if not self.ready.is_set():
+            return JSONResponse({"detail": "starting"}, status_code=503)  # Telegram retries later
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            return JSONResponse({"detail": "body too large"}, status_code=413)
+        try:
+            update = Update.de_json(json.loads(body), self.application.bot)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return JSONResponse({"detail": "malformed update"}, status_code=400)
+        if update is None:
+            return JSONResponse({"detail": "malformed update"}, status_code=400)
+        if not self.seen.first_time(str(update.update_id)):
+            logger.info("telegram: redelivered update dropped")
+            return JSONResponse({})
+        await self.application.update_queue.put(update)
+        return JSONResponse({})
+
+
+def setup(app: FastAPI, settings: ChannelSettings) -> TelegramChannel | None:
+    """Mount POST /webhooks/telegram when the token and the webhook secret are set; else say why not."""
+    problem = settings.telegram_webhook_problem
+    if problem:
+        logger.warning("Telegram channel off: %s (see docs/channels.md)", problem)
+        return None
+    channel = TelegramChannel(settings)
+    app.include_router(channel.router)
+    logger.info("Telegram channel on: POST %s", WEBHOOK_PATH)
+    return channel
+
+
+# ---- operations for the CLI (labourbot telegram ...) ---------------------------------------------------
+
+
+async def set_webhook(settings: ChannelSettings, public_url: str) -> str:
+    """Tell Telegram to deliver updates to <public_url>/webhooks/telegram with our secret token."""
+    problem = settings.telegram_webhook_problem
+    if problem:
+        raise ValueError(problem)
+    url = public_url.rstrip("/") + WEBHOOK_PATH
+    async with make_bot(settings) as bot:
+        await bot.set_webhook(
+            url=url,
+            secret_token=settings.telegram_webhook_secret.get_secret_value(),
+            allowed_updates=ALLOWED_UPDATES,
+        )
+    return url
+
+
+async def delete_webhook(settings: ChannelSettings) -> None:
+    async with make_bot(settings) as bot:
+        await bot.delete_webhook()
+
+
+async def webhook_info(settings: ChannelSettings) -> dict[str, Any]:
+    async with make_bot(settings) as bot:
+        info = await bot.get_webhook_info()
+        return {
+            "bot": f"@{bot.username}",
+            "url": info.url,
+            "pending_update_count": info.pending_update_count,
+            "last_error_message": info.last_error_message,
+        }
+
+
+def run_polling(
+    settings: ChannelSettings, rasa_base: str, rasa_timeout_s: float = 30.0, max_chars: int = 2000
+) -> None:
+    """Long-poll Telegram (no public URL needed) and answer through Rasa at `rasa_base`. Blocks until
+    Ctrl-C. Telegram allows polling only while no webhook is set: this removes the webhook."""
+    from channels.conversation import ConversationService
+    from channels.rasa_client import RasaClient
+
+    if settings.telegram_token_missing:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    rasa: dict[str, RasaClient] = {}
+
+    async def post_init(app: Application) -> None:
+        rasa["client"] = RasaClient(rasa_base, timeout_s=rasa_timeout_s)
+        app.bot_data[DEPS_KEY] = make_deps(ConversationService(rasa["client"], max_chars=max_chars))
+
+    async def post_shutdown(app: Application) -> None:
+        if "client" in rasa:
+            await rasa["client"].close()
+
+    application = build_application(settings, webhook=False, post_init=post_init, post_shutdown=post_shutdown)
+    application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)

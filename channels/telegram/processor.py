@@ -1,0 +1,39 @@
+"""Process Telegram updates concurrently across chats but one at a time, in order, within a chat."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+from channels.line.support import KeyedSerializer
+
+
+def chat_key(update: object) -> str:
+    """The ordering key of an update: its chat, else its user, else the update itself (no ordering)."""
+    if isinstance(update, Update):
+        if update.effective_chat is not None:
+            return f"chat:{update.effective_chat.id}"
+        if update.effective_user is not None:
+            return f"user:{update.effective_user.id}"
+        return f"update:{update.update_id}"
+    return f"object:{id(update)}"
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """PTB's fetcher starts one task per update in queue order; this keeps that order within a chat."""
+
+    def __init__(self, max_concurrent_updates: int = 256) -> None:
+        super().__init__(max_concurrent_updates)
+        self.serial = KeyedSerializer()
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await self.serial.run(chat_key(update), lambda: coroutine)
+
+    async def initialize(self) -> None:
+        """Nothing to allocate."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free."""

@@ -1,0 +1,120 @@
+"""BotReply -> Telegram messages: HTML text (everything escaped) with an inline keyboard per message.
+
+Every OutMessage becomes one Telegram message (split when longer than Telegram allows); its buttons are
+an inline keyboard under it, one per row, feedback buttons side by side. callback_data is limited to
+64 bytes: longer payloads travel as short ids (PayloadStore).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from channels.line.support import PayloadStore, is_feedback, split_citation_suffix
+from channels.replies import BotReply, Button, OutMessage
+
+MAX_CALLBACK_BYTES = 64
+# Telegram allows 4,096 characters after entity parsing; escaped markup is longer than what is shown,
+# so the plain text is cut well below that.
+MAX_PLAIN_CHARS = 3500
+MAX_BUTTON_CHARS = 60
+
+
+@dataclass
+class TelegramMessage:
+    html: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def split_plain(text: str, limit: int = MAX_PLAIN_CHARS) -> list[str]:
+    """Pieces of at most `limit` characters, cut at a paragraph, line or sentence end when possible."""
+    text = text.strip()
+    pieces: list[str] = []
+    while len(text) > limit:
+        window, cut = text[:limit], limit
+        for separator in ("\n\n", "\n", "。"):
+            at = window.rfind(separator)
+            if at >= limit // 2:
+                cut = at + (len(separator) if separator == "。" else 0)
+                break
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        pieces.append(text)
+    return pieces or [""]
+
+
+def keyboard(buttons: list[Button], payloads: PayloadStore) -> InlineKeyboardMarkup | None:
+    """One button per row (titles can be long), the feedback buttons together on the last row."""
+    unique = list({b.payload: b for b in buttons if b.payload}.values())
+    if not unique:
+        return None
+
+    def key(button: Button) -> InlineKeyboardButton:
+        title = button.title or button.payload
+        if len(title) > MAX_BUTTON_CHARS:
+            title = title[: MAX_BUTTON_CHARS - 1] + "…"
+        return InlineKeyboardButton(text=title, callback_data=payloads.pack(button.payload))
+
+    rows = [[key(b)] for b in unique if not is_feedback(b)]
+    feedback = [key(b) for b in unique if is_feedback(b)]
+    if feedback:
+        rows.append(feedback)
+    return InlineKeyboardMarkup(rows)
+
+
+def _job_lines(job: dict[str, Any]) -> str:
+    def field(*names: str) -> str:
+        return next((str(job[n]) for n in names if job.get(n) not in (None, "")), "")
+
+    lines = [f"<b>{esc(field('title') or '職缺')}</b>"]
+    for icon, value in (
+        ("🏢", field("employer", "company")),
+        ("📍", field("district", "location")),
+        ("💰", field("wage", "salary")),
+        ("🕘", field("hours")),
+    ):
+        if value:
+            lines.append(f"{icon} {esc(value)}")
+    url = field("url")
+    if url.startswith("https://"):
+        lines.append(f'<a href="{html.escape(url, quote=True)}">看職缺詳情</a>')
+    return "\n".join(lines)
+
+
+def render_message(message: OutMessage, payloads: PayloadStore) -> list[TelegramMessage]:
+    """One OutMessage as one or more Telegram messages; the keyboard goes under the last one."""
+    if message.kind == "kb_answer":
+        body = split_citation_suffix(message.text, message.citations)
+        pieces = [esc(p) for p in split_plain(body)]
+        if message.title:
+            pieces[0] = f"<b>{esc(message.title)}</b>\n\n{pieces[0]}"
+        if message.citations:
+            pieces[-1] += "\n\n📖 <b>法源依據</b>\n" + "\n".join(f"・{esc(c)}" for c in message.citations)
+        if any(is_feedback(b) for b in message.buttons):
+            pieces[-1] += "\n\n這個回答有幫助嗎？"
+    elif message.kind == "job_list" and isinstance(message.meta.get("jobs"), list):
+        jobs = [j for j in message.meta["jobs"] if isinstance(j, dict)]
+        pieces = [esc(p) for p in split_plain(message.text)] if message.text else []
+        pieces += [_job_lines(job) for job in jobs[:10]]
+    elif message.kind == "article" and "\n" in message.text:
+        head, _, rest = message.text.partition("\n")  # "勞動基準法第24條（… 修正）" then the text
+        pieces = [esc(p) for p in split_plain(rest)]
+        pieces[0] = f"<b>{esc(head)}</b>\n{pieces[0]}"
+    else:
+        pieces = [esc(p) for p in split_plain(message.text)]
+    pieces = [p for p in pieces if p.strip()] or ["請選擇："]
+    out = [TelegramMessage(p) for p in pieces]
+    out[-1].keyboard = keyboard(message.buttons, payloads)
+    return out
+
+
+def render(reply: BotReply, payloads: PayloadStore) -> list[TelegramMessage]:
+    return [piece for message in reply.messages for piece in render_message(message, payloads)]

@@ -1,0 +1,83 @@
+"""Routes of the web chat. The page is static (no templating of user data on the server); the script
+writes every text with textContent, so nothing a user or the bot says is ever parsed as HTML."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import FileResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+
+from channels.conversation import Incoming
+from channels.line.support import split_citation_suffix
+from channels.replies import BotReply
+from channels.settings import ChannelSettings
+
+logger = logging.getLogger(__name__)
+
+STATIC = Path(__file__).resolve().parent / "static"
+CHANNEL = "web"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+
+router = APIRouter()
+
+
+class WebMessageIn(BaseModel):
+    user: str = Field(pattern=r"^[A-Za-z0-9_-]{8,64}$", description="The page's anonymous id")
+    text: str = Field(max_length=5000)
+
+
+def to_web(reply: BotReply) -> dict[str, Any]:
+    """What the page shows: each message's text (without the 依據 line when citations are listed),
+    its title, citations and buttons."""
+    return {
+        "messages": [
+            {
+                "text": split_citation_suffix(m.text, m.citations) if m.kind == "kb_answer" else m.text,
+                "kind": m.kind,
+                "title": m.title,
+                "citations": m.citations,
+                "buttons": [{"title": b.title, "payload": b.payload} for b in m.buttons],
+            }
+            for m in reply.messages
+        ],
+        "topic": reply.topic,
+        "handoff": reply.handoff,
+    }
+
+
+@router.get("/chat", include_in_schema=False)
+async def chat_page() -> Response:
+    """The chat page (zh-TW, mobile first)."""
+    return FileResponse(
+        STATIC / "index.html", media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS
+    )
+
+
+@router.post("/chat/api/messages")
+async def post_web_message(body: WebMessageIn, request: Request) -> dict[str, Any]:
+    """One message from the page; the answer's messages with their buttons and citations."""
+    reply = await request.app.state.conversations.handle(
+        Incoming(channel=CHANNEL, user_id=body.user, text=body.text)
+    )
+    return to_web(reply)
+
+
+def setup(app: FastAPI, settings: ChannelSettings | None = None) -> None:
+    """Mount the page, its static files and its API (no secrets needed)."""
+    app.include_router(router)
+    app.mount("/chat/static", StaticFiles(directory=STATIC), name="webchat-static")
+    logger.info("web chat on: GET /chat")
+    return None

@@ -1,0 +1,196 @@
+// The web chat page. Every text is written with textContent: nothing from the user or the bot is
+// ever parsed as HTML. The anonymous id lives in localStorage; no login, no history kept on the device.
+(() => {
+  "use strict";
+
+  const ID_KEY = "labourbot.webchat.id";
+  const SIZE_KEY = "labourbot.webchat.large";
+  const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+  const API = new URL("chat/api/messages", document.baseURI).toString();
+
+  const log = document.getElementById("log");
+  const chips = document.getElementById("chips");
+  const form = document.getElementById("composer");
+  const input = document.getElementById("input");
+
+  function store(action) {
+    try { return action(window.localStorage); } catch (err) { return null; }  // private mode, blocked storage
+  }
+
+  function newId() {
+    const random = window.crypto && crypto.randomUUID
+      ? crypto.randomUUID()
+      : Array.from({ length: 4 }, () => Math.random().toString(36).slice(2, 10)).join("");
+    return "w-" + random.replace(/[^A-Za-z0-9-]/g, "");
+  }
+
+  function anonymousId() {
+    let id = store((s) => s.getItem(ID_KEY));
+    if (!id || !ID_PATTERN.test(id)) {
+      id = newId();
+      store((s) => s.setItem(ID_KEY, id));
+    }
+    return id;
+  }
+
+  let userId = anonymousId();
+  let queue = Promise.resolve();
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function scrollDown() {
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function addUser(text) {
+    log.appendChild(el("div", "msg user", text));
+    scrollDown();
+  }
+
+  function addTyping() {
+    const node = el("div", "msg bot typing", "小幫手正在查詢");
+    log.appendChild(node);
+    scrollDown();
+    return node;
+  }
+
+  function articlePayload(citation, buttons) {
+    const quoted = JSON.stringify(citation);  // "勞動基準法第2條" must not match 第24條
+    const match = buttons.find((b) => b.payload.startsWith("/show_article") && b.payload.includes(quoted));
+    return match ? match.payload : "/show_article" + JSON.stringify({ citation: citation });
+  }
+
+  function renderCard(message) {
+    const card = el("article", "msg bot card");
+    if (message.title) card.appendChild(el("h2", "card-title", message.title));
+    card.appendChild(el("div", "card-body", message.text));
+    if (message.citations && message.citations.length) {
+      const box = el("section", "citations");
+      box.appendChild(el("h3", null, "法源依據"));
+      for (const citation of message.citations) {
+        const button = el("button", "citation", "📖 " + citation);
+        button.type = "button";
+        button.addEventListener("click", () => ask(articlePayload(citation, message.buttons), "看法條原文：" + citation));
+        box.appendChild(button);
+      }
+      card.appendChild(box);
+    }
+    return card;
+  }
+
+  function renderMessage(message) {
+    if (message.kind === "kb_answer") return renderCard(message);
+    const kind = message.kind === "notice" || message.kind === "welcome" ? "msg notice" : "msg bot";
+    return el("div", kind, message.text);
+  }
+
+  function showChips(buttons) {
+    chips.replaceChildren();
+    const seen = new Set();
+    for (const button of buttons) {
+      if (!button.payload || seen.has(button.payload)) continue;
+      seen.add(button.payload);
+      const chip = el("button", "chip", button.title || button.payload);
+      chip.type = "button";
+      chip.addEventListener("click", () => ask(button.payload, button.title || button.payload));
+      chips.appendChild(chip);
+    }
+  }
+
+  function renderReply(data) {
+    const buttons = [];
+    let first = null;
+    for (const message of data.messages || []) {
+      if (message.text || message.kind === "kb_answer") {
+        const node = log.appendChild(renderMessage(message));
+        first = first || node;
+      }
+      for (const button of message.buttons || []) buttons.push(button);
+    }
+    showChips(buttons);
+    // Show the start of the answer: a long answer is read from its top, not its end.
+    if (first && log.scrollHeight - first.offsetTop > log.clientHeight) {
+      log.scrollTop = first.offsetTop - log.offsetTop - 8;
+    } else {
+      scrollDown();
+    }
+  }
+
+  function addError(text) {
+    log.appendChild(el("div", "msg bot error", "抱歉，連線失敗，訊息沒有送出。請檢查網路後再試一次；急需協助請撥 1955。"));
+    showChips([{ title: "再試一次", payload: text }]);
+    scrollDown();
+  }
+
+  async function exchange(text) {
+    const typing = addTyping();
+    try {
+      const response = await fetch(API, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ user: userId, text: text }),
+      });
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      const data = await response.json();
+      typing.remove();
+      renderReply(data);
+    } catch (err) {
+      typing.remove();
+      addError(text);
+    }
+  }
+
+  // Messages go out one after another, in the order the user sent them.
+  function ask(text, shown) {
+    if (shown) addUser(shown);
+    chips.replaceChildren();
+    queue = queue.then(() => exchange(text));
+    return queue;
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    input.style.height = "";
+    ask(text, text);
+    input.focus();
+  });
+
+  input.addEventListener("keydown", (event) => {
+    // Enter sends; Shift+Enter is a new line; never while an input method is composing (注音, 倉頡).
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  input.addEventListener("input", () => {
+    input.style.height = "";
+    input.style.height = Math.min(input.scrollHeight, 160) + "px";
+  });
+
+  const root = document.documentElement;
+  if (store((s) => s.getItem(SIZE_KEY)) === "1") root.classList.add("large");
+  document.getElementById("font-size").addEventListener("click", () => {
+    const large = root.classList.toggle("large");
+    store((s) => s.setItem(SIZE_KEY, large ? "1" : "0"));
+  });
+
+  document.getElementById("restart").addEventListener("click", () => {
+    if (!window.confirm("要清除這台裝置上的對話，重新開始嗎？")) return;
+    store((s) => s.removeItem(ID_KEY));
+    userId = anonymousId();
+    log.replaceChildren();
+    chips.replaceChildren();
+    ask("/greet", null);
+  });
+
+  ask("/greet", null);
+})();
