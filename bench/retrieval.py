@@ -59,17 +59,23 @@ def evaluate(kb: KnowledgeBase, scored: list[tuple[Scores, set[str]]], method: s
     return {"hit@1": h1 / n, "hit@3": h3 / n, "mrr": rr / n, "n": n}
 
 
-def confidence_accuracy(kb: KnowledgeBase, scored: list[tuple[Scores, set[str]]], conf: ConfidenceParams,
-                        fusion: FusionParams | None = None) -> dict[str, float]:
-    """Confident should mean "the top 3 holds a right answer"; out-of-scope questions should not be confident."""
+def top_hits(kb: KnowledgeBase, scored: list[tuple[Scores, set[str]]], fusion: FusionParams | None = None):
+    """(top-3 hits, has a right answer in them) per question."""
     mask = np.ones(len(kb.index.docs), dtype=bool)
+    out = []
+    for s, expect in scored:
+        hits = kb.rank(s, mask, 3, fusion)
+        out.append((hits, bool(expect) and any(h.id in expect for h in hits)))
+    return out
+
+
+def confidence_accuracy(kb: KnowledgeBase, tops, conf: ConfidenceParams) -> dict[str, float]:
+    """Confident should mean "the top 3 holds a right answer"; out-of-scope questions should not be confident."""
     saved = kb.confidence
     kb.confidence = conf
     tp = fp = tn = fn = 0
     try:
-        for s, expect in scored:
-            hits = kb.rank(s, mask, 3, fusion)
-            good = bool(expect) and any(h.id in expect for h in hits)
+        for hits, good in tops:
             confident = kb.is_confident(hits)
             tp += confident and good
             fp += confident and not good
@@ -78,7 +84,7 @@ def confidence_accuracy(kb: KnowledgeBase, scored: list[tuple[Scores, set[str]]]
     finally:
         kb.confidence = saved
     total = tp + fp + tn + fn
-    return {"accuracy": (tp + tn) / total, "answered_right": tp, "answered_wrong": fp,
+    return {"accuracy": round((tp + tn) / total, 4), "answered_right": tp, "answered_wrong": fp,
             "declined_wrong": tn, "declined_right": fn}
 
 
@@ -97,17 +103,20 @@ def tune_fusion(kb, scored, extra=None) -> FusionParams:
     return best
 
 
-def tune_confidence(kb, scored, fusion) -> ConfidenceParams:
-    best, best_acc = None, -1.0
+def tune_confidence(kb, tops) -> ConfidenceParams:
+    """Grid search for the best accuracy; among ties, the thresholds closest to the middle of the tied region."""
+    results = []
     for md, mdc, mc in itertools.product(np.arange(0.40, 0.80, 0.025), np.arange(0.20, 0.60, 0.025),
                                          np.arange(0.3, 1.0, 0.05)):
         if mdc > md:
             continue
         c = ConfidenceParams(round(float(md), 3), round(float(mdc), 3), round(float(mc), 2))
-        acc = confidence_accuracy(kb, scored, c, fusion)["accuracy"]
-        if acc > best_acc:
-            best, best_acc = c, acc
-    return best
+        results.append((confidence_accuracy(kb, tops, c)["accuracy"], c))
+    top = max(acc for acc, _ in results)
+    tied = [c for acc, c in results if acc == top]
+    centre = np.mean([[c.min_dense, c.min_dense_with_coverage, c.min_coverage] for c in tied], axis=0)
+    return min(tied, key=lambda c: float(np.sum((np.array([c.min_dense, c.min_dense_with_coverage,
+                                                           c.min_coverage]) - centre) ** 2)))
 
 
 def heldout_questions(kb: KnowledgeBase) -> tuple[KnowledgeBase, list[tuple[str, set[str]]]]:
@@ -174,7 +183,7 @@ def main(
     times.sort()
     p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
     print(f"\nlatency per query (search, k=5, in process): p50 {statistics.median(times):.2f} ms, p95 {p95:.2f} ms")
-    c = confidence_accuracy(kb, scored, kb.confidence)
+    c = confidence_accuracy(kb, top_hits(kb, scored), kb.confidence)
     print(f"confidence: accuracy {c['accuracy']:.3f} (answered right {c['answered_right']}, wrong "
           f"{c['answered_wrong']}; declined {c['declined_wrong']} that had no right answer, "
           f"{c['declined_right']} that had one)")
@@ -194,8 +203,9 @@ def main(
             p = tune_fusion(kb, train)
             print(f"  tuned on half {i}: {p} -> held-out half {_fmt(evaluate(kb, test, 'fused', p))}"
                   f" (default params there {_fmt(evaluate(kb, test, 'fused'))})")
-        conf = tune_confidence(kb, scored, best)
-        print(f"best confidence: {conf} -> {confidence_accuracy(kb, scored, conf, best)}")
+        tops = top_hits(kb, scored, best)
+        conf = tune_confidence(kb, tops)
+        print(f"best confidence (with the best fusion): {conf} -> {confidence_accuracy(kb, tops, conf)}")
     if tmp is not None:
         tmp.cleanup()
 
