@@ -13,7 +13,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install run test train kb nlu-eval validate bench clean system-deps
+.PHONY: help install run test train kb nlu-eval conversation-eval validate bench clean system-deps
 
 help:
 	@echo "make run    install what is missing, train if the data changed, start Rasa + actions + gateway"
@@ -67,7 +67,7 @@ system-deps:
 	bash scripts/system-deps.sh
 
 test: system-deps install train
-	$(MAKE) --no-print-directory validate nlu-eval
+	$(MAKE) --no-print-directory validate nlu-eval conversation-eval
 	$(PY) -m pytest -q
 
 bench: install train
@@ -75,3 +75,9 @@ bench: install train
 
 clean:
 	rm -rf models var/nlu-eval .pytest_cache
+
+# Dialogue policies on whole conversations written apart from the training stories.
+conversation-eval: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories bot/tests/test_conversations.yml --out var/core-eval \
+	  --fail-on-prediction-errors > var/core-eval.log 2>&1 || { grep -v Warning var/core-eval.log | tail -30; exit 1; }
+	@echo "rasa test core: all conversations predicted as written"

@@ -1,0 +1,137 @@
+"""Statute import: both MOJ formats, deleted articles, diffs on re-import, refusal of older texts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from knowledge_base import config
+from knowledge_base.laws import LawFormatError, LawStore, import_laws, parse_law_file
+from knowledge_base.testing import SAMPLE_ITEMS, SAMPLE_LAW, write_chlaw_json, write_law_json
+
+REAL_BULK = config.shared_law_dir() / "ChLaw-labour.json"
+
+
+def test_parse_per_law_json_with_bom_and_crlf(tmp_path: Path) -> None:
+    path = write_law_json(tmp_path / "N0030001.json", SAMPLE_LAW, "20240731", SAMPLE_ITEMS, bom=True, crlf=True)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf") and b"\r\n" in path.read_bytes()
+    (law,) = parse_law_file(path)
+    assert law.name == SAMPLE_LAW and law.amended == "2024-07-31"
+    by_cit = law.article_map()
+    assert list(by_cit) == ["勞動基準法第1條", "勞動基準法第9條之1", "勞動基準法第24條", "勞動基準法第38條"]
+    art = by_cit["勞動基準法第9條之1"]
+    assert art.number == "9-1" and art.chapter == "第二章 工資" and art.amended == "2024-07-31"
+    assert "\r" not in by_cit["勞動基準法第24條"].text
+    assert by_cit["勞動基準法第24條"].text.count("\n") == 1
+    assert "勞動基準法第2條" not in by_cit  # （刪除）
+
+
+def test_parse_bulk_chlaw_json(tmp_path: Path) -> None:
+    path = write_chlaw_json(tmp_path / "ChLaw.json", [
+        (SAMPLE_LAW, "20240731", SAMPLE_ITEMS),
+        ("最低工資法（112.12.27制定）", "20231227", [("第 1 條", "虛構的最低工資條文。")]),
+    ])
+    laws = {law.name: law for law in parse_law_file(path)}
+    assert set(laws) == {SAMPLE_LAW, "最低工資法"}
+    assert laws["最低工資法"].articles[0].citation == "最低工資法第1條"
+    assert len(laws[SAMPLE_LAW].articles) == 4
+    assert laws[SAMPLE_LAW].article_map()["勞動基準法第38條"].chapter == "第三章 休假"
+
+
+def test_rejects_files_that_are_not_statutes(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(LawFormatError):
+        parse_law_file(bad)
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"hello": 1}), encoding="utf-8")
+    with pytest.raises(LawFormatError):
+        parse_law_file(other)
+    english = tmp_path / "en.json"
+    english.write_text(json.dumps({"中文法規名稱": "勞動基準法", "法規內容": []}, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(LawFormatError, match="英文"):
+        parse_law_file(english)
+
+
+def test_reimport_reports_changes_and_refuses_older_text(tmp_path: Path) -> None:
+    store = LawStore(tmp_path / "var" / "laws")
+    v1 = write_law_json(tmp_path / "v1.json", SAMPLE_LAW, "20230101", SAMPLE_ITEMS)
+    (first,) = import_laws([v1], store).changes
+    assert first.status == "new" and len(first.added) == 4
+    assert store.path_for(SAMPLE_LAW).exists()
+
+    items = [it for it in SAMPLE_ITEMS if it[0] != "第 38 條"]  # removed
+    items = [(lbl, "前二小時加給四分之一以上。" if lbl == "第 24 條" else txt) for lbl, txt in items]  # modified
+    items.append(("第 39 條", "新增的虛構條文。"))  # added
+    v2 = write_chlaw_json(tmp_path / "ChLaw.json", [(SAMPLE_LAW, "20240731", items)])
+    report = import_laws([v2], store)
+    (change,) = report.changes
+    assert change.status == "updated" and change.old_amended == "2023-01-01"
+    assert change.added == ["勞動基準法第39條"]
+    assert change.removed == ["勞動基準法第38條"]
+    assert change.modified == ["勞動基準法第24條"]
+    assert report.changed_citations == {"勞動基準法第24條", "勞動基準法第38條", "勞動基準法第39條"}
+    stored = store.load(SAMPLE_LAW)
+    assert stored is not None and stored.amended == "2024-07-31"
+    assert stored.article_map()["勞動基準法第24條"].text == "前二小時加給四分之一以上。"
+
+    (again,) = import_laws([v2], store).changes
+    assert again.status == "unchanged"
+
+    (older,) = import_laws([v1], store).changes
+    assert older.status == "refused"
+    assert store.load(SAMPLE_LAW).amended == "2024-07-31"
+    (forced,) = import_laws([v1], store, force=True).changes
+    assert forced.status == "forced" and store.load(SAMPLE_LAW).amended == "2023-01-01"
+
+
+def test_directory_import_reads_every_json_and_reports_bad_ones(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    write_law_json(src / "a.json", SAMPLE_LAW, "20240731", SAMPLE_ITEMS)
+    write_law_json(src / "b.json", "就業服務法", "20230510", [("第 5 條", "虛構的就業歧視條文。")], bom=False, crlf=False)
+    (src / "broken.json").write_text("[]", encoding="utf-8")
+    (src / "notes.txt").write_text("ignored", encoding="utf-8")
+    store = LawStore(tmp_path / "laws")
+    report = import_laws([src], store)
+    assert sorted(c.law for c in report.changes) == ["勞動基準法", "就業服務法"]
+    assert len(report.errors) == 1 and "broken.json" in report.errors[0]
+    assert {law.name for law in store.load_all()} == {"勞動基準法", "就業服務法"}
+
+
+def test_missing_path_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(LawFormatError):
+        import_laws([tmp_path / "nope.json"], LawStore(tmp_path / "laws"))
+
+
+def test_store_fingerprint_changes_with_content(tmp_path: Path) -> None:
+    store = LawStore(tmp_path / "laws")
+    empty = store.fingerprint()
+    import_laws([write_law_json(tmp_path / "a.json", SAMPLE_LAW, "20240731", SAMPLE_ITEMS)], store)
+    assert store.fingerprint() != empty
+
+
+def test_import_real_bulk_file(tmp_path: Path) -> None:
+    store = LawStore(tmp_path / "laws")
+    report = import_laws([REAL_BULK], store)
+    assert len(report.changes) == 25 and not report.errors
+    assert all(c.status == "new" for c in report.changes)
+    labour = store.load("勞動基準法")
+    assert labour is not None and labour.amended == "2024-07-31"
+    arts = labour.article_map()
+    assert "勞動基準法第24條" in arts and "延長工作時間" in arts["勞動基準法第24條"].text
+    assert arts["勞動基準法第24條"].amended == "2024-07-31"
+    assert "勞動基準法第9條之1" in arts
+    assert store.load("最低工資法") is not None
+    rules = store.load("勞動基準法施行細則")
+    assert rules is not None and "勞動基準法施行細則第8條" not in rules.article_map()  # （刪除）
+
+
+def test_real_per_law_files_match_bulk_file(tmp_path: Path) -> None:
+    (bulk,) = [law for law in parse_law_file(REAL_BULK) if law.name == "性別平等工作法"]
+    (single,) = parse_law_file(config.shared_law_dir() / "zh" / "N0030014.json")
+    assert single.amended == bulk.amended == "2023-08-16"
+    assert [a.citation for a in single.articles] == [a.citation for a in bulk.articles]
+    assert [a.text for a in single.articles] == [a.text for a in bulk.articles]
