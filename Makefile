@@ -13,7 +13,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install run test train kb nlu-eval conversation-eval validate bench clean system-deps
+.PHONY: help install run test train kb jobs nlu-eval conversation-eval validate bench clean system-deps
 
 help:
 	@echo "make run    install what is missing, train if the data changed, start Rasa + actions + gateway"
@@ -48,7 +48,11 @@ kb: $(VENV)/.installed
 	else echo "No law source: download the MOJ open data and run 'labourbot kb import-law FILE'."; fi
 	$(VENV)/bin/labourbot kb build
 
-run: install train kb
+# The demo job listings (fictional companies; dates shifted so the newest is today), only into an empty store.
+jobs: $(VENV)/.installed
+	$(VENV)/bin/labourbot jobs import --if-empty --shift-dates jobs/data/sample_jobs.csv
+
+run: install train kb jobs
 	$(VENV)/bin/labourbot serve
 
 validate: $(VENV_RASA)/.installed

@@ -41,8 +41,8 @@ REPLIES: Final[dict[str, str]] = {
 
 def foreign_language(text: str) -> str | None:
     """'en', 'th', 'vi' or 'id' when the message is in that language and has no Chinese; else None."""
-    if not text or _CJK.search(text):
-        return None
+    if not text or text.lstrip().startswith("/") or _CJK.search(text):
+        return None  # button payloads (/intent{...}) and Chinese go to Rasa
     if len(_THAI.findall(text)) >= 2:
         return "th"
     if _VIETNAMESE.search(text):

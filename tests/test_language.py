@@ -16,6 +16,7 @@ from channels.language import REPLIES, foreign_language
     ("ok thanks", None),
     ("", None),
     ("12345 678", None),
+    ('/choose_topic{"topic": "annual_leave"}', None),  # a button payload, not English
 ])
 def test_foreign_language(text, lang):
     assert foreign_language(text) == lang

@@ -164,15 +164,16 @@ def test_job_list_is_a_carousel_with_one_bubble_per_job():
     reply = BotReply(
         messages=[
             OutMessage(
-                "找到 2 筆職缺：",
+                "找到 2 筆職缺：\n1. 門市兼職人員\n2. 餐廳外場",
                 kind="job_list",
-                meta={"jobs": jobs},
+                meta={"jobs": jobs, "lead": "找到 2 筆職缺："},
                 buttons=[Button("找真人", "/request_human")],
             )
         ]
     )
     messages = line_render.render(reply, PayloadStore(300))
     assert [m["type"] for m in messages] == ["text", "flex"]
+    assert messages[0]["text"] == "找到 2 筆職缺："  # the lead only: the carousel lists the jobs
     carousel = messages[1]["contents"]
     assert carousel["type"] == "carousel" and len(carousel["contents"]) == 2
     assert "門市兼職人員" in texts_of(carousel["contents"][0])

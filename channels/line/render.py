@@ -294,8 +294,9 @@ def render(reply: BotReply, payloads: PayloadStore) -> list[Message]:
         elif (
             message.kind == "job_list" and isinstance(message.meta.get("jobs"), list) and message.meta["jobs"]
         ):
-            if message.text:
-                out += _texts(message.text)
+            lead = str(message.meta.get("lead") or "")  # the text repeats the jobs; the carousel shows them
+            if lead:
+                out += _texts(lead)
             out.append(job_carousel(message.meta["jobs"], payloads))
             quick += message.buttons
         elif any(line_len(b.title) > MAX_LABEL_CHARS for b in message.buttons):

@@ -102,7 +102,8 @@ def render_message(message: OutMessage, payloads: PayloadStore) -> list[Telegram
             pieces[-1] += "\n\n這個回答有幫助嗎？"
     elif message.kind == "job_list" and isinstance(message.meta.get("jobs"), list):
         jobs = [j for j in message.meta["jobs"] if isinstance(j, dict)]
-        pieces = [esc(p) for p in split_plain(message.text)] if message.text else []
+        lead = str(message.meta.get("lead") or "")  # the text repeats the jobs listed below it
+        pieces = [esc(p) for p in split_plain(lead)] if lead else []
         pieces += [_job_lines(job) for job in jobs[:10]]
     elif message.kind == "article" and "\n" in message.text:
         head, _, rest = message.text.partition("\n")  # "勞動基準法第24條（… 修正）" then the text
