@@ -80,8 +80,8 @@ class SentenceTransformerEncoder:
 
         target = _resolve_st_target(name_or_path)
         self._model = SentenceTransformer(str(target), device="cpu", local_files_only=True)
-        self.dim = int(self._model.get_sentence_embedding_dimension())
-        self.name = f"st:{Path(str(target)).name}"
+        self.dim = int(self._model.get_embedding_dimension())
+        self.name = f"st:{name_or_path}"
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if len(texts) == 0:
