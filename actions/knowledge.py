@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.handoff import offer_if_sensitive
 from actions.kb_client import knowledge_base
 from actions.replies import button, human_button, say
 from labourbot.topics import TOPIC_LABELS, topic_for_intent
@@ -88,9 +89,11 @@ class ActionAnswerQuestion(Action):
             return [SlotSet("topic", topic)]
         hits = kb.search(text, k=5, kinds=("entry",))
         if hits and kb.is_confident(hits):
-            return answer_with_entry(dispatcher, kb.entry(hits[0].id))
-        same_topic = [h for h in hits if h.topic == topic] or hits
-        return not_sure(dispatcher, topic, same_topic)
+            events = answer_with_entry(dispatcher, kb.entry(hits[0].id))
+        else:
+            events = not_sure(dispatcher, topic, [h for h in hits if h.topic == topic] or hits)
+        offer_if_sensitive(dispatcher, text)  # harassment now, injury in hospital, employer gone...
+        return events
 
 
 class ActionAnswerEntry(Action):

@@ -7,6 +7,8 @@
   const SIZE_KEY = "labourbot.webchat.large";
   const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
   const API = new URL("chat/api/messages", document.baseURI).toString();
+  const PENDING = new URL("chat/api/pending", document.baseURI).toString();
+  const POLL_MS = 5000;
 
   const log = document.getElementById("log");
   const chips = document.getElementById("chips");
@@ -192,5 +194,20 @@
     ask("/greet", null);
   });
 
+  // Replies from bureau staff (a handed-off case) arrive by polling; each is handed out once.
+  async function pollPending() {
+    try {
+      const response = await fetch(PENDING + "?user=" + encodeURIComponent(userId));
+      if (response.ok) {
+        const data = await response.json();
+        if ((data.messages || []).length) renderReply(data);
+      }
+    } catch (err) {
+      // offline for a moment: the next poll fetches what is waiting
+    }
+    window.setTimeout(pollPending, POLL_MS);
+  }
+
   ask("/greet", null);
+  window.setTimeout(pollPending, POLL_MS);
 })();

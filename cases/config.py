@@ -1,0 +1,75 @@
+"""Settings of the case store, the staff console and the outbox (environment or `.env`).
+
+Nothing is read at import time: build `CaseSettings()` where it is needed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from labourbot.config import PROJECT_ROOT
+
+CONSOLE_SECRET_MIN_CHARS = 32
+
+
+class CaseSettings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="LABOURBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore",
+        populate_by_name=True,
+    )
+
+    data_dir: Path = PROJECT_ROOT / "var"
+    # postgresql://user:pass@host:port/db (psycopg 3) or sqlite:///path; default: <data_dir>/cases.db
+    database_url: str = Field("", validation_alias=AliasChoices("DATABASE_URL", "LABOURBOT_DATABASE_URL"))
+    retention_days: int = 180
+
+    # Staff console: sessions are signed with this secret (>= 32 characters); without it the console is off.
+    console_secret: SecretStr = SecretStr("")
+    console_session_ttl_s: int = 8 * 3600
+    console_cookie_secure: bool = True  # False only for plain-http trials on 127.0.0.1
+    public_url: str = ""  # https://bot.example.gov.tw: links to cases in staff notifications
+
+    # Outbox worker (in the gateway process).
+    outbox_poll_s: float = 1.0
+    outbox_lease_s: float = 60.0
+    outbox_backoff_s: float = 2.0
+    outbox_backoff_max_s: float = 300.0
+    outbox_max_attempts: int = 10
+
+    # Where staff are told about new cases (either or both; the platform names, so no prefix).
+    line_staff_group_id: str = Field("", validation_alias=AliasChoices("LINE_STAFF_GROUP_ID"))
+    telegram_staff_chat_id: str = Field("", validation_alias=AliasChoices("TELEGRAM_STAFF_CHAT_ID"))
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The SQLAlchemy URL: PostgreSQL through psycopg 3, or the SQLite file in the data folder."""
+        url = self.database_url.strip()
+        if not url:
+            return f"sqlite:///{self.data_dir / 'cases.db'}"
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix):]
+        return url
+
+    @property
+    def console_problem(self) -> str | None:
+        """Why the console cannot be switched on, or None when it can."""
+        secret = self.console_secret.get_secret_value()
+        if not secret:
+            return "LABOURBOT_CONSOLE_SECRET is not set"
+        if len(secret) < CONSOLE_SECRET_MIN_CHARS:
+            return f"LABOURBOT_CONSOLE_SECRET must have at least {CONSOLE_SECRET_MIN_CHARS} characters"
+        return None
+
+    @property
+    def staff_destinations(self) -> list[tuple[str, str]]:
+        """(platform, address) pairs that staff notifications go to."""
+        out = []
+        if self.line_staff_group_id.strip():
+            out.append(("line", self.line_staff_group_id.strip()))
+        if self.telegram_staff_chat_id.strip():
+            out.append(("telegram", self.telegram_staff_chat_id.strip()))
+        return out

@@ -1,0 +1,198 @@
+"""Tables of the case store (SQLAlchemy 2 declarative). Changes need a migration in migrations/versions.
+
+Times are stored as UTC (naive in SQLite, where `UTCDateTime` restores the zone on reading).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# Case life cycle: waiting (nobody has it) -> assigned (a staff member holds it) -> closed.
+WAITING, ASSIGNED, CLOSED = "waiting", "assigned", "closed"
+OPEN_STATUSES = (WAITING, ASSIGNED)
+STATUSES = (WAITING, ASSIGNED, CLOSED)
+PRIORITIES = ("normal", "high")
+REASONS = ("request_human", "fallback", "sensitive_topic", "danger")
+ROLES = ("staff", "admin")
+CHANNELS = ("line", "telegram", "web", "rest")
+
+# Outbox rows: pending -> sent | failed; a 'staff' row is expanded into one row per staff destination.
+PENDING, SENT, FAILED, EXPANDED, SKIPPED = "pending", "sent", "failed", "expanded", "skipped"
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in, aware UTC datetimes out, on every database."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ConsoleSession(Base):
+    __tablename__ = "console_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # random, only ever sent signed
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    user: Mapped[StaffUser] = relationship(lazy="joined")
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        # At most one open case per conversation, even when two processes open one at the same moment.
+        Index("uq_cases_open_sender", "sender", unique=True,
+              sqlite_where=text("status != 'closed'"), postgresql_where=text("status != 'closed'")),
+        Index("ix_cases_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default=WAITING)
+    priority: Mapped[str] = mapped_column(String(16), default="normal")
+    reason: Mapped[str] = mapped_column(String(32), default="request_human")
+    topic: Mapped[str] = mapped_column(String(32), default="other")
+    channel: Mapped[str] = mapped_column(String(16))
+    channel_user: Mapped[str] = mapped_column(String(128))
+    sender: Mapped[str] = mapped_column(String(160), index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    contact: Mapped[Optional[str]] = mapped_column(String(200))
+    consent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    assigned_to: Mapped[Optional[int]] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    assigned_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    user_acked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    closed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    closed_by: Mapped[Optional[int]] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    survey_sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    rating: Mapped[Optional[int]] = mapped_column(Integer)
+    rated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    assignee: Mapped[Optional[StaffUser]] = relationship(foreign_keys=[assigned_to], lazy="joined")
+    messages: Mapped[list["CaseMessage"]] = relationship(
+        back_populates="case", order_by="CaseMessage.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+    notes: Mapped[list["CaseNote"]] = relationship(
+        order_by="CaseNote.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class CaseMessage(Base):
+    """A line of the case: 'transcript' (the conversation with the bot before the handoff) or 'thread'
+    (what the user and staff wrote after it)."""
+
+    __tablename__ = "case_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    part: Mapped[str] = mapped_column(String(16), default="thread")  # transcript | thread
+    author: Mapped[str] = mapped_column(String(16))  # user | bot | staff | system
+    staff_id: Mapped[Optional[int]] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="messages")
+    staff: Mapped[Optional[StaffUser]] = relationship(lazy="joined")
+
+
+class CaseNote(Base):
+    """An internal note: staff only, never sent to the user."""
+
+    __tablename__ = "case_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[Optional[int]] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    staff: Mapped[Optional[StaffUser]] = relationship(lazy="joined")
+
+
+def new_key() -> str:
+    return str(uuid.uuid4())
+
+
+class OutboxMessage(Base):
+    """A message to send on a chat platform, written in the transaction that made it necessary.
+
+    destination: 'staff' (expanded by the worker into one row per configured staff group), 'line' or
+    'telegram' (address: the user, group or chat id). idempotency_key doubles as LINE's X-Line-Retry-Key.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))  # staff_alert | staff_reply | survey
+    case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    destination: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(160), default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    idempotency_key: Mapped[str] = mapped_column(String(36), default=new_key, unique=True)
+    status: Mapped[str] = mapped_column(String(16), default=PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lease_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[Optional[str]] = mapped_column(String(64))
+    last_error: Mapped[Optional[str]] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class PendingMessage(Base):
+    """A message for a pull channel (web chat, rest) waiting to be fetched by the page or the client."""
+
+    __tablename__ = "pending_messages"
+    __table_args__ = (Index("ix_pending_sender", "sender", "fetched_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sender: Mapped[str] = mapped_column(String(160))
+    case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    fetched_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

@@ -1,0 +1,223 @@
+"""The outbox worker: delivers staff notifications and messages to users, each exactly once.
+
+Rows are written in the same transaction as the change that needs them (a new case, a staff reply, a
+closed case), so nothing is lost when a process dies. The worker, in the gateway process:
+
+1. claims due rows with a lease (a compare-and-set UPDATE, so two workers never hold the same row;
+   a row of a dead worker becomes claimable again when its lease runs out);
+2. calls the platform; LINE pushes carry the row's key as X-Line-Retry-Key (a repeat is refused 409);
+3. marks the row sent only after the platform accepted it; on failure schedules a retry with
+   exponential backoff (2 s, 4 s, 8 s ... up to 5 min), or gives up after `outbox_max_attempts`.
+
+A row for a user is not claimed while an older row for the same user is pending: staff replies arrive
+in the order they were written. A 'staff' row is expanded into one row per configured staff group.
+A worker takes only rows it can deliver (a LINE row needs LINE_CHANNEL_ACCESS_TOKEN, a 'staff' row a
+staff group); the others wait for a gateway that can.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Optional
+
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from cases import texts
+from cases.config import CaseSettings
+from cases.db import CaseStore
+from cases.delivery import DeliveryError, Outgoing, PlatformSender
+from cases.models import EXPANDED, FAILED, PENDING, SENT, SKIPPED, Case, OutboxMessage, utcnow
+
+logger = logging.getLogger(__name__)
+
+BATCH = 20
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    kind: str
+    case_id: Optional[int]
+    attempts: int
+    message: Outgoing
+
+
+def backoff(attempts: int, base_s: float, max_s: float) -> float:
+    """Seconds to wait after the `attempts`-th failed attempt: base, 2*base, 4*base ... capped."""
+    return min(max_s, base_s * 2 ** max(0, attempts - 1))
+
+
+def staff_alert_text(case: Case, public_url: str) -> str:
+    """The notification for staff groups: no names, numbers or message texts (those stay in the console)."""
+    link = f"請到後台處理：{public_url.rstrip('/')}/console/cases/{case.id}" if public_url else "請到後台處理。"
+    return texts.STAFF_ALERT.format(
+        case_id=case.id,
+        priority="【高優先】" if case.priority == "high" else "",
+        topic=texts.topic_label(case.topic),
+        channel=texts.CHANNEL_LABELS.get(case.channel, case.channel),
+        reason=texts.REASON_LABELS.get(case.reason, case.reason),
+        link=link,
+    )
+
+
+class OutboxWorker:
+    def __init__(self, store: CaseStore, settings: CaseSettings, sender: PlatformSender,
+                 worker_id: str | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.sender = sender
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{random.randrange(1 << 30):x}"
+        self._wake = asyncio.Event()
+        self._stopping = False
+        # Rows this process can deliver: several gateways may share the database, each takes only what
+        # its configuration can send; a row nobody can deliver waits (see docs/handoff.md).
+        self.deliverable = tuple(d for d in ("line", "telegram") if sender.can_send(d))
+        self.expands_staff_rows = bool(settings.staff_destinations)
+
+    def wake(self) -> None:
+        """Look for work now (after a staff reply) instead of at the next poll."""
+        self._wake.set()
+
+    async def run_forever(self) -> None:
+        while not self._stopping:
+            try:
+                done = await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database may be briefly unavailable: keep the worker alive
+                logger.warning("outbox: cycle failed: %s", type(exc).__name__, exc_info=exc)
+                done = 0
+            if done == 0:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=self.settings.outbox_poll_s)
+                except asyncio.TimeoutError:
+                    pass
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+
+    async def run_once(self) -> int:
+        """Claim the due rows and deliver them; returns how many rows were handled."""
+        claimed = await asyncio.to_thread(self.claim)
+        if not claimed:
+            return 0
+        await asyncio.gather(*(self._deliver(row) for row in claimed))
+        return len(claimed)
+
+    async def _deliver(self, row: Claimed) -> None:
+        try:
+            await self.sender.send(row.message)
+        except DeliveryError as exc:
+            await asyncio.to_thread(self.mark_failed, row, exc.reason, exc.retriable)
+            return
+        except Exception as exc:  # a bug in sending must not kill the worker; retry later
+            await asyncio.to_thread(self.mark_failed, row, type(exc).__name__, True)
+            logger.error("outbox: row %s failed unexpectedly", row.id, exc_info=exc)
+            return
+        await asyncio.to_thread(self.mark_sent, row)
+
+    # ---- database side (run in a thread) -------------------------------------------------------------
+
+    def _due(self, now: datetime):  # type: ignore[no-untyped-def]
+        return and_(
+            OutboxMessage.status == PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
+        )
+
+    def _take(self, session: Session, row_id: int, now: datetime, **values: object) -> bool:
+        """Compare-and-set: lease the row (or change its status) only if it is still due."""
+        result = session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == row_id, self._due(now)).values(**values)
+        )
+        return result.rowcount == 1
+
+    def claim(self, now: datetime | None = None) -> list[Claimed]:
+        now = now or utcnow()
+        with self.store.session() as session:
+            self._expand_staff_rows(session, now)
+        with self.store.session() as session:
+            older = aliased(OutboxMessage)
+            earlier_pending = exists().where(
+                older.destination == OutboxMessage.destination,
+                older.address == OutboxMessage.address,
+                older.status == PENDING,
+                older.id < OutboxMessage.id,
+            )
+            rows = list(session.scalars(
+                select(OutboxMessage)
+                .where(self._due(now), OutboxMessage.destination.in_(self.deliverable), ~earlier_pending)
+                .order_by(OutboxMessage.id).limit(BATCH)
+            ))
+            lease = now + timedelta(seconds=self.settings.outbox_lease_s)
+            claimed = []
+            for row in rows:
+                message = self._render(session, row)
+                if message is None:
+                    self._take(session, row.id, now, status=SKIPPED, last_error="case no longer exists")
+                    continue
+                attempt = row.attempts + 1  # read before the UPDATE refreshes `row`
+                if self._take(session, row.id, now, lease_until=lease, claimed_by=self.worker_id,
+                              attempts=attempt):
+                    claimed.append(Claimed(row.id, row.kind, row.case_id, attempt, message))
+            return claimed
+
+    def _render(self, session: Session, row: OutboxMessage) -> Optional[Outgoing]:
+        buttons = tuple((str(b.get("title", "")), str(b.get("payload", "")))
+                        for b in row.payload.get("buttons") or [])
+        if row.kind == "staff_alert":
+            case = session.get(Case, row.payload.get("case_id") or row.case_id)
+            if case is None:
+                return None
+            text = staff_alert_text(case, self.settings.public_url)
+        else:
+            text = str(row.payload.get("text") or "")
+        return Outgoing(row.destination, row.address, text, buttons, row.idempotency_key)
+
+    def _expand_staff_rows(self, session: Session, now: datetime) -> None:
+        if not self.expands_staff_rows:
+            return
+        rows = list(session.scalars(
+            select(OutboxMessage).where(self._due(now), OutboxMessage.destination == "staff")
+            .order_by(OutboxMessage.id).limit(BATCH)
+        ))
+        destinations = self.settings.staff_destinations
+        for row in rows:
+            if self._take(session, row.id, now, status=EXPANDED, sent_at=now):
+                for platform, address in destinations:
+                    session.add(OutboxMessage(kind=row.kind, case_id=row.case_id, destination=platform,
+                                              address=address, payload=dict(row.payload), created_at=now,
+                                              next_attempt_at=now))
+
+    def mark_sent(self, row: Claimed, now: datetime | None = None) -> None:
+        now = now or utcnow()
+        with self.store.session() as session:
+            session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == row.id, OutboxMessage.status == PENDING)
+                .values(status=SENT, sent_at=now, lease_until=None, last_error=None)
+            )
+        logger.info("outbox: %s #%s sent via %s", row.kind, row.id, row.message.destination)
+
+    def mark_failed(self, row: Claimed, reason: str, retriable: bool, now: datetime | None = None) -> None:
+        now = now or utcnow()
+        give_up = not retriable or row.attempts >= self.settings.outbox_max_attempts
+        delay = backoff(row.attempts, self.settings.outbox_backoff_s, self.settings.outbox_backoff_max_s)
+        with self.store.session() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id, OutboxMessage.status == PENDING,
+                       OutboxMessage.claimed_by == self.worker_id)
+                .values(status=FAILED if give_up else PENDING, lease_until=None, last_error=reason[:300],
+                        next_attempt_at=now + timedelta(seconds=delay * random.uniform(0.9, 1.1)))
+            )
+        logger.warning("outbox: %s #%s via %s failed (attempt %d): %s%s", row.kind, row.id,
+                       row.message.destination, row.attempts, reason, "; giving up" if give_up else "")

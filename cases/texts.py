@@ -1,0 +1,78 @@
+"""What users and staff are told about handoff cases (Traditional Chinese, Taiwan), in one place."""
+
+from __future__ import annotations
+
+from labourbot.topics import TOPIC_LABELS
+
+RETENTION_DAYS = 180
+
+CONSENT_YES, CONSENT_NO, SKIP = "同意", "不同意", "略過"
+
+NOTICE = (
+    "好的，可以幫您轉給勞工局同仁。轉給同仁之前，先說明個人資料的使用（個資告知）：\n"
+    "・目的：由臺南市政府勞工局同仁了解並協助處理您的勞動問題。\n"
+    "・誰會看到：只有負責的勞工局承辦同仁。\n"
+    f"・保存多久：案件資料（含這段對話）保存 {RETENTION_DAYS} 天後刪除。\n"
+    "・您可以不同意；不同意就不會建立案件，也可以改撥 1955 勞工諮詢專線。\n"
+    "請問您同意嗎？"
+)
+ASK_CONSENT_AGAIN = "抱歉，我不確定您的意思：請按「同意」或「不同意」（也可以直接打這兩個字）。"
+ASK_CONTACT = (
+    "需要同仁打電話給您嗎？可以留下電話或方便接電話的時間（例如「0912-345-678 平日下午」）；"
+    "不需要的話請按「略過」，同仁會直接在這個對話回覆您。"
+)
+ASK_CONTACT_AGAIN = "看不太懂這個聯絡方式 🙏 請留下電話號碼或方便的時間，或按「略過」。"
+DECLINED = (
+    "好的，不會建立案件，也不會保存您的聯絡資料。之後想找同仁，隨時輸入「找真人」；"
+    "也可以撥打 1955 勞工諮詢專線（24 小時、免付費），或 1999 轉勞工局。"
+)
+OPENED = "已經為您轉給勞工局同仁，案件編號 #{case_id}。\n{expected}\n同仁回覆前，您仍可以繼續問小幫手。"
+ALREADY_OPEN = "您的案件 #{case_id} 已經在處理中，不用再申請 🙂 同仁會在這個對話回覆您。"
+CONTACT_ADDED = "已把聯絡方式補充到案件 #{case_id}。"
+SENSITIVE_OFFER = (
+    "您提到的狀況（{why}）建議由勞工局同仁直接協助處理。要不要轉給同仁？"
+    "也可以撥打 1955 勞工諮詢專線（24 小時、免付費）。"
+)
+UNAVAILABLE = "抱歉，案件系統暫時無法使用，請稍後再試一次，或撥打 1955 勞工諮詢專線（24 小時、免付費）。"
+
+EMERGENCY = (
+    "您的安全最重要。如果現在有危險，請立刻撥打：\n"
+    "・110 報案（警察）\n"
+    "・119 救護、消防\n"
+    "・113 保護專線（家庭暴力、性侵害、性騷擾）\n"
+    "・1925 安心專線（24 小時心理支持）\n"
+    "・1955 勞工諮詢專線（24 小時、免付費）"
+)
+EMERGENCY_CASE = (
+    "我已經把您的訊息優先轉給勞工局同仁（案件編號 #{case_id}），同仁會在這個對話和您聯絡。"
+    f"這段對話會保存 {RETENTION_DAYS} 天，只有負責的同仁看得到，用來協助您。"
+)
+EMERGENCY_NO_CASE = "勞工局同仁會盡快協助您；如果情況緊急，請不要等待，立刻撥打上面的電話。"
+
+HELD_ACK = "您的訊息已轉給負責案件 #{case_id} 的同仁，同仁回覆會顯示在這裡。之後的訊息也會直接轉給同仁。"
+CLOSED = "勞工局同仁已結束案件 #{case_id} 的服務，接下來由小幫手為您服務。"
+SURVEY = "請為這次同仁的服務打個分數（1 分最不滿意，5 分最滿意）："
+SURVEY_LABELS = {1: "1 很不滿意", 2: "2 不滿意", 3: "3 普通", 4: "4 滿意", 5: "5 很滿意"}
+RATED = "謝謝您的評分！還有勞動權益的問題，隨時可以問我。"
+ALREADY_RATED = "這次服務已經評過分了，謝謝您！"
+RATING_INVALID = "這個評分按鈕已經失效了，謝謝您！有問題隨時可以問我。"
+STAFF_PREFIX = "【勞工局同仁】"
+
+STAFF_ALERT = "【新案件 #{case_id}】{priority}主題：{topic}；管道：{channel}；原因：{reason}。{link}"
+CHANNEL_LABELS = {"line": "LINE", "telegram": "Telegram", "web": "網頁", "rest": "API"}
+REASON_LABELS = {
+    "request_human": "民眾要求真人",
+    "fallback": "小幫手連續聽不懂",
+    "sensitive_topic": "需要專人的狀況",
+    "danger": "危險或自傷字詞",
+}
+STATUS_LABELS = {"waiting": "等待中", "assigned": "處理中", "closed": "已結案"}
+
+
+def topic_label(topic: str) -> str:
+    return TOPIC_LABELS.get(topic, TOPIC_LABELS["other"])
+
+
+def rating_payload(case_id: int, score: int) -> str:
+    """A button payload the gateway recognises (it never reaches Rasa); short enough for LINE and Telegram."""
+    return f'/rate_case{{"case_id": {case_id}, "score": {score}}}'
