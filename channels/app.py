@@ -7,8 +7,9 @@ from typing import AsyncIterator
 
 from fastapi import FastAPI
 
-from channels import line, rest, telegram, webchat
+from channels import console, line, rest, telegram, webchat
 from channels.conversation import ConversationService
+from channels.limits import BodySizeLimit, RateLimiter
 from channels.rasa_client import RasaClient, RasaUnavailable
 from channels.settings import ChannelSettings
 from labourbot.config import Settings, get_settings
@@ -21,9 +22,14 @@ def create_app(settings: Settings | None = None, channel_settings: ChannelSettin
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        rasa = RasaClient(settings.rasa_base, timeout_s=settings.rasa_timeout_s)
+        rasa = RasaClient(settings.rasa_base, timeout_s=settings.rasa_timeout_s,
+                          parse_channel=settings.rasa_parse_channel)
         app.state.rasa = rasa
-        app.state.conversations = ConversationService(rasa, max_chars=settings.max_message_chars)
+        app.state.conversations = ConversationService(
+            rasa,
+            max_chars=settings.max_message_chars,
+            rate_limiter=RateLimiter(burst=settings.rate_burst, refill_s=settings.rate_refill_s),
+        )
         for platform in platforms:
             await platform.start(app)
         try:
@@ -34,9 +40,12 @@ def create_app(settings: Settings | None = None, channel_settings: ChannelSettin
             await rasa.close()
 
     app = FastAPI(title="臺南市勞動法令小幫手 gateway", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)  # 413 before any route reads it
     app.include_router(rest.router)
     webchat.setup(app, channel_settings)
     platforms += [p for p in (line.setup(app, channel_settings), telegram.setup(app, channel_settings)) if p]
+    # Handoff cases (docs/handoff.md): /console, staff replies, outbox worker; first to start, last to stop.
+    platforms.insert(0, console.setup(app, settings, channel_settings))
 
     @app.get("/healthz")
     async def healthz() -> dict:

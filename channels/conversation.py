@@ -10,11 +10,19 @@ import asyncio
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from cases.detect import detect_danger
+from cases.emergency import danger_reply
+from channels.language import REPLIES as FOREIGN_REPLIES
+from channels.language import foreign_language
+from channels.limits import RATE_LIMITED_REPLY, RateLimiter
 from channels.rasa_client import RasaClient, RasaUnavailable
 from channels.replies import BotReply, Button, OutMessage, build_reply
 from labourbot.textnorm import normalize
+
+if TYPE_CHECKING:
+    from cases.gateway import CaseRouter
 
 logger = logging.getLogger(__name__)
 
@@ -55,9 +63,17 @@ class _SenderLocks:
 
 
 class ConversationService:
-    def __init__(self, rasa: RasaClient, max_chars: int = 2000) -> None:
+    def __init__(
+        self,
+        rasa: RasaClient,
+        max_chars: int = 2000,
+        cases: "CaseRouter | None" = None,
+        rate_limiter: RateLimiter | None = None,
+    ) -> None:
         self.rasa = rasa
         self.max_chars = max_chars
+        self.cases = cases  # set by the case runtime at start-up (cases/gateway.py)
+        self.rate_limiter = rate_limiter or RateLimiter()
         self._locks = _SenderLocks()
 
     async def handle(self, message: Incoming) -> BotReply:
@@ -65,13 +81,29 @@ class ConversationService:
         text = message.text or ""
         if not normalize(text):
             return BotReply(messages=[OutMessage(text=EMPTY_TEXT_REPLY, kind="empty_input")], intent="")
+        # Decided on arrival (token bucket per sender), answered in the user's order (under the lock).
+        allowed = self.rate_limiter.allow(message.sender)
+        logger.info("received on %s%s", message.channel, "" if allowed else " (rate limited)")
         note = None
         if len(text) > self.max_chars:
             text, note = text[: self.max_chars], TOO_LONG_NOTE.format(limit=self.max_chars)
         async with self._locks.get(message.sender):
+            if not allowed:
+                return BotReply(messages=[OutMessage(text=RATE_LIMITED_REPLY, kind="rate_limited")], intent="")
+            # Before Rasa (docs/handoff.md): danger words get the emergency numbers and staff at once;
+            # a case held by staff takes the message instead of the bot.
+            if detect_danger(message.text):
+                return danger_reply(await self.cases.urgent(message, text) if self.cases else None)
+            if self.cases is not None:
+                routed = await self.cases.before_rasa(message, text)
+                if routed is not None:
+                    return routed
+            lang = foreign_language(text)  # the model knows Chinese only: point to 1955 in their language
+            if lang is not None:
+                return BotReply(messages=[OutMessage(text=FOREIGN_REPLIES[lang], kind="foreign_language")],
+                                intent="")
             try:
-                raw = await self.rasa.send(message.sender, text, message.metadata)
-                parse = await self.rasa.latest_parse(message.sender)
+                raw, parse = await self.rasa.send_parsed(message.sender, text, message.metadata)
             except RasaUnavailable as exc:
                 logger.warning("rasa unavailable for %s: %s", message.channel, exc)
                 return BotReply(

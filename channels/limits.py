@@ -44,6 +44,11 @@ class BodySizeLimit:
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
+            if refused:  # the app caught the refusal (FastAPI turns body errors into 400): answer 413 instead
+                if not started and message["type"] == "http.response.start":
+                    started = True
+                    await self._refuse(send)
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 

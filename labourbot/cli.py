@@ -140,15 +140,21 @@ def serve(
 
 def _mount_subcommands() -> None:
     """Library sub-commands; each lives beside its library and imports its heavy parts lazily."""
+    from cases.cli import cases_app, staff_app
     from knowledge_base.cli import kb_app
     from labourbot.cli_calc import calc_app
     from labourbot.cli_channels import line_app, qr, telegram_app
+    from labourbot.cli_jobs import jobs_app, scam_check
 
     app.add_typer(calc_app, name="calc", help="勞基法等的計算機（特休、加班費、資遣費、最低工資…）")
     app.add_typer(kb_app, name="kb", help="知識庫：匯入法規、建立索引、搜尋")
+    app.add_typer(cases_app, name="cases", help="轉真人的案件：列出、清除過期資料、資料庫遷移")
+    app.add_typer(staff_app, name="staff", help="案件後台的同仁帳號")
     app.add_typer(line_app, name="line", help="LINE 官方帳號設定（圖文選單）")
     app.add_typer(telegram_app, name="telegram", help="Telegram bot：webhook 設定與本機 polling 試用")
     app.command("qr")(qr)
+    app.add_typer(jobs_app, name="jobs", help="職缺：匯入開放資料（CSV/JSON）、搜尋")
+    app.command("scam-check")(scam_check)
 
 
 _mount_subcommands()

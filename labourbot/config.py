@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     rasa_endpoints: Path = PROJECT_ROOT / "endpoints.yml"  # endpoints.postgres.yml for PostgreSQL + Redis
     rasa_timeout_s: float = 30.0
     max_message_chars: int = 2000
+    max_body_bytes: int = 256 * 1024  # larger request bodies get 413 (channels/limits.py)
+    rate_burst: int = 10  # messages a user may send at once (quiz taps), then one per rate_refill_s seconds
+    rate_refill_s: float = 1.0
+    rasa_parse_channel: bool = True  # intent comes with the answer (bot/rest_parse.py); off: extra tracker GET
 
     @property
     def rasa_base(self) -> str:

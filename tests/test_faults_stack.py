@@ -1,0 +1,206 @@
+"""Faults in the middle of traffic, on a private real stack (its own fakes, ports and data folder):
+kill -9 of the action server, of the Rasa server and of the gateway; chat platforms answering 500 or
+not answering in time. Afterwards every accepted message was answered, or the user was told to send it
+again (UNAVAILABLE_REPLY, with a "再試一次" button), and nothing was sent twice.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Iterator
+
+import httpx
+import pytest
+from fakes.fake_line import PUSH, REPLY, FakeLineApi, accepted_for
+from fakes.fake_telegram import FakeTelegramApi, params, sends_to
+from fakes.payloads import line_body, line_event, line_user, sign, telegram_chat, telegram_text
+from fakes.plugin import channel_env
+from fakes.secrets import LINE_SECRET, LINE_TOKEN, TELEGRAM_SECRET, TELEGRAM_TOKEN
+from fakes.server import Recorded
+
+from channels.conversation import UNAVAILABLE_REPLY
+from labourbot.config import PROJECT_ROOT
+
+pytestmark = pytest.mark.e2e
+
+DATA = PROJECT_ROOT / "var" / "test-faults"
+RETRY_HINT = "請過一會兒再傳一次"
+
+
+class Stalling:
+    """Mixin for the fakes: hold matching requests `seconds` (other requests go on), then fail them."""
+
+    def stall_next(self, seconds: float, when: Callable[[Recorded], bool], status: int = 500) -> None:
+        self._stalls = getattr(self, "_stalls", []) + [(when, seconds, status)]
+
+    def respond(self, r: Recorded) -> tuple[int, Any]:
+        for i, (when, seconds, status) in enumerate(getattr(self, "_stalls", [])):
+            if when(r):
+                del self._stalls[i]
+                self._cond.wait(seconds)  # releases the fake's lock while waiting
+                return status, self.error_body(status)
+        return super().respond(r)  # type: ignore[misc]
+
+
+class SlowLine(Stalling, FakeLineApi):
+    pass
+
+
+class SlowTelegram(Stalling, FakeTelegramApi):
+    pass
+
+
+@pytest.fixture(scope="module")
+def faults(stack) -> Iterator[Any]:
+    """A private stack (the session `stack` prepared the knowledge base it copies)."""
+    from labourbot.stack import Stack, StackConfig
+
+    if DATA.exists():
+        shutil.rmtree(DATA)
+    DATA.mkdir(parents=True)
+    for name in ("laws", "index"):
+        shutil.copytree(stack.config.data_dir / name, DATA / name)
+    line, telegram = SlowLine(LINE_TOKEN).start(), SlowTelegram(TELEGRAM_TOKEN).start()
+    private = Stack(StackConfig.ephemeral(DATA, extra_env=channel_env(line.url, telegram.url)))
+    private.line, private.telegram = line, telegram  # type: ignore[attr-defined]
+    with private:
+        private.client = httpx.Client(base_url=private.config.gateway_url, timeout=60)  # type: ignore[attr-defined]
+        wait_telegram(private.client)
+        yield private
+        private.client.close()
+    line.stop()
+    telegram.stop()
+
+
+def wait_telegram(client: httpx.Client) -> None:
+    deadline = time.monotonic() + 30
+    while client.post("/webhooks/telegram", content=b"{}",
+                      headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}).status_code == 503:
+        assert time.monotonic() < deadline, "Telegram channel did not start"
+        time.sleep(0.2)
+
+
+def kill9(stack, name: str) -> None:
+    stack.stop_service(stack.service(name), timeout_s=5, sig=signal.SIGKILL)
+
+
+def restart(stack, name: str) -> None:
+    stack.start_service(stack.service(name))
+    stack.wait_ready(timeout_s=120, names=(name,))
+
+
+def line_send(stack, text: str) -> tuple[str, str]:
+    user, token = line_user(), "f-" + uuid.uuid4().hex
+    body = line_body(line_event(user, text, reply_token=token))
+    response = stack.client.post("/webhooks/line", content=body, headers={"X-Line-Signature": sign(body, LINE_SECRET)})
+    assert response.status_code == 200
+    return user, token
+
+
+def line_texts(record: Recorded) -> str:
+    return " ".join(m.get("text") or m.get("altText") or "" for m in record.json()["messages"])
+
+
+def rest(stack, user: str, text: str) -> dict:
+    response = stack.client.post("/api/messages", json={"user": user, "text": text})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_action_server_killed_mid_traffic_every_message_is_answered_or_told_to_retry(faults):
+    questions = ["休息日加班費怎麼算", "特休沒休完可以換錢嗎", "資遣費怎麼算", "工讀生時薪最低多少"] * 2
+    with ThreadPoolExecutor(8) as pool:
+        futures = [pool.submit(rest, faults, f"f-act-{i}", q) for i, q in enumerate(questions)]
+        time.sleep(0.3)
+        kill9(faults, "actions")
+        answers = [f.result() for f in futures]
+    for answer in answers:
+        assert answer["messages"] and answer["text"].strip(), "never silent"
+    during = rest(faults, "f-act-during", "休息日加班費怎麼算")
+    assert during["messages"] and during["text"].strip()
+    restart(faults, "actions")
+    after = rest(faults, "f-act-after", "休息日加班費怎麼算")
+    assert after["intent"] == "ask_overtime" and RETRY_HINT not in after["text"]
+    assert after["citations"], "the knowledge-base answer is back"
+
+
+def test_rasa_killed_mid_traffic_users_get_a_retry_hint_then_answers(faults):
+    line, telegram = faults.line, faults.telegram
+    sent = [line_send(faults, q) for q in ("休息日加班費怎麼算", "特休怎麼算", "資遣費怎麼算")]
+    kill9(faults, "rasa")
+    down = [line_send(faults, q) for q in ("加班費", "特休")]
+    chat = telegram_chat()
+    assert faults.client.post("/webhooks/telegram", json=telegram_text(chat, "加班費怎麼算"),
+                              headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}).status_code == 200
+    rest_answer = rest(faults, "f-rasa-down", "加班費怎麼算")
+    assert rest_answer["text"] == UNAVAILABLE_REPLY and rest_answer["buttons"] == ["再試一次"]
+    for user, token in sent + down:
+        [first] = line.wait_for(accepted_for(user, token), timeout=45)[:1]
+        assert line_texts(first).strip()
+    for user, token in down:
+        assert RETRY_HINT in " ".join(line_texts(r) for r in line.matching(accepted_for(user, token)))
+    assert RETRY_HINT in str(params(telegram.wait_for(sends_to(chat), timeout=45)[0]).get("text"))
+    restart(faults, "rasa")
+    again = rest(faults, "f-rasa-down", "加班費怎麼算")
+    assert again["intent"] == "ask_overtime"
+    for user, token in sent + down:
+        assert len(line.quiet_for(accepted_for(user, token), 0)) == 1, "nothing sent twice"
+
+
+def test_gateway_killed_mid_traffic_restarts_and_never_answers_twice(faults):
+    line = faults.line
+    before = [line_send(faults, "特休怎麼算") for _ in range(3)]
+    kill9(faults, "gateway")
+    restart(faults, "gateway")
+    wait_telegram(faults.client)
+    after = [line_send(faults, "特休怎麼算") for _ in range(3)]
+    for user, token in after:
+        line.wait_for(accepted_for(user, token), timeout=45)
+    time.sleep(2)
+    for user, token in before + after:
+        assert len(line.matching(accepted_for(user, token))) <= 1, "nothing sent twice"
+    # Events the killed gateway had taken (200) but not answered are lost: LINE does not redeliver
+    # after a 200. How many is measured by bench/faults.py; here only that it is never duplicated.
+
+
+def test_line_reply_500_falls_back_to_one_push(faults):
+    line = faults.line
+    line.fail_next(500, when=lambda r: r.path == REPLY)
+    user, token = line_send(faults, "加班費怎麼算")
+    [first] = line.wait_for(accepted_for(user, token), timeout=45)
+    assert first.path == PUSH
+    assert len(line.quiet_for(accepted_for(user, token), 2.0)) == 1
+
+
+def test_line_reply_timing_out_falls_back_to_push_and_the_user_is_answered(faults):
+    line = faults.line
+    line.stall_next(11.0, when=lambda r: r.path == REPLY)  # the gateway gives up after 10 s
+    user, token = line_send(faults, "加班費怎麼算")
+    [first] = line.wait_for(accepted_for(user, token), timeout=45)
+    assert first.path == PUSH and line_texts(first).strip()
+
+
+def test_telegram_send_500_is_retried_and_the_answer_sent_once(faults):
+    telegram = faults.telegram
+    chat = telegram_chat()
+    telegram.fail_next(500, when=lambda r: r.path.endswith("/sendMessage") and str(chat) in r.body.decode())
+    assert faults.client.post("/webhooks/telegram", json=telegram_text(chat, "/help"),
+                              headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}).status_code == 200
+    telegram.wait_for(sends_to(chat), timeout=45)
+    texts = [p.get("text") for p in telegram.sent_to(chat)]
+    time.sleep(1.5)
+    texts = [p.get("text") for p in telegram.sent_to(chat)]
+    assert len(texts) == len(set(texts)), "no message sent twice"
+
+
+def test_telegram_send_timing_out_is_retried(faults):
+    telegram = faults.telegram
+    chat = telegram_chat()
+    telegram.stall_next(16.0, when=lambda r: r.path.endswith("/sendMessage") and str(chat) in r.body.decode())
+    assert faults.client.post("/webhooks/telegram", json=telegram_text(chat, "/help"),
+                              headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}).status_code == 200
+    telegram.wait_for(sends_to(chat), timeout=50)
