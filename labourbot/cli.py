@@ -112,6 +112,9 @@ def serve(
     stack = Stack(StackConfig(gateway_port=settings.gateway_port, rasa_port=settings.rasa_port,
                               action_port=settings.action_port, gateway_host=host,
                               data_dir=settings.data_dir, endpoints=settings.rasa_endpoints))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Ctrl-C must stop the stack even when started from a shell that ignores SIGINT (background jobs).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     typer.echo("啟動中（Rasa 載入模型約需 20-40 秒）…")
     try:
         stack.start()
@@ -119,13 +122,15 @@ def serve(
         stack.stop()
         typer.echo(f"錯誤：{exc}", err=True)
         raise typer.Exit(1)
+    except BaseException:  # Ctrl-C or SIGTERM while starting: leave nothing running
+        stack.stop()
+        raise
     c = stack.config
     typer.echo(f"gateway       {c.gateway_url}  (POST /api/messages, GET /healthz)")
     typer.echo(f"rasa server   {c.rasa_url}  (只在本機)")
     typer.echo(f"action server {c.action_url}")
     typer.echo(f"記錄檔        {c.data_dir / 'logs'}")
     typer.echo("試試：.venv/bin/labourbot ask \"你好\"　　按 Ctrl-C 結束")
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         while all(s.process and s.process.poll() is None for s in stack.services):
             time.sleep(1.0)
