@@ -431,6 +431,36 @@ def start_databases() -> tuple[dict[str, str], list[subprocess.Popen]]:
     return env, procs
 
 
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its children."""
+    try:
+        proc = psutil.Process(pid)
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return float("nan")
+    total = 0.0
+    for p in procs:
+        try:
+            times = p.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def cpu_snapshot(stack: Stack) -> dict[str, float]:
+    """CPU seconds of each stack process, and of this process (load generator + platform fakes)."""
+    snap = {s.name: cpu_s(s.process.pid) for s in stack.services if s.process}
+    snap["bench (locust + fakes)"] = cpu_s(psutil.Process().pid)
+    return snap
+
+
+def cpu_per_message(before: dict[str, float], after: dict[str, float], answered: int) -> str:
+    """Where the two cores went: CPU milliseconds per answered message, per process."""
+    parts = [f"{name} {(after[name] - before[name]) * 1000 / max(answered, 1):.1f}" for name in before]
+    return "CPU ms per answered message: " + ", ".join(parts)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=300)
@@ -472,9 +502,12 @@ def main() -> None:
                     client.post("/api/messages", json={"user": "warm-up", "text": warm})
             memory_idle = {s.name: rss_mib(s.process.pid) for s in stack.services if s.process}
             host = stack.config.gateway_url
+            cpu_before = cpu_snapshot(stack)
             burst = run_phase(host, f"burst ({args.users} users x {args.messages} messages, think 1-3 s)",
                               args.users, args.spawn_s, args.messages, (1.0, 3.0), None, limit_s=180)
             report += summarise(burst, len({o.user for o in burst.outcomes}) * args.messages)
+            report.append("  " + cpu_per_message(cpu_before, cpu_snapshot(stack),
+                                                 sum(1 for o in burst.outcomes if o.latency_ms is not None)))
             memory_peak = {s.name: rss_mib(s.process.pid) for s in stack.services if s.process}
             if args.steady_s > 0:
                 steady = run_phase(host, f"steady ({args.steady_users} users, think 2-4 s, {args.steady_s:.0f} s)",
