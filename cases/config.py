@@ -25,6 +25,8 @@ class CaseSettings(BaseSettings):
     # postgresql://user:pass@host:port/db (psycopg 3) or sqlite:///path; default: <data_dir>/cases.db
     database_url: str = Field("", validation_alias=AliasChoices("DATABASE_URL", "LABOURBOT_DATABASE_URL"))
     retention_days: int = 180
+    # SQLite only: how long a write waits for another process's write lock before "database is locked".
+    sqlite_busy_timeout_s: float = 15.0
 
     # Staff console: sessions are signed with this secret (>= 32 characters); without it the console is off.
     console_secret: SecretStr = SecretStr("")
@@ -38,6 +40,11 @@ class CaseSettings(BaseSettings):
     outbox_backoff_s: float = 2.0
     outbox_backoff_max_s: float = 300.0
     outbox_max_attempts: int = 10
+
+    # Webhook inbox (channels/inbox.py): LINE and Telegram events are stored before the webhook is answered.
+    inbox_lease_s: float = 30.0  # a live gateway renews its rows' leases; a dead one's rows are replayed after
+    inbox_max_attempts: int = 5  # a row that was taken this many times without finishing is marked failed
+    inbox_keep_days: int = 7  # finished rows (done or failed) are deleted after this many days
 
     # Where staff are told about new cases (either or both; the platform names, so no prefix).
     line_staff_group_id: str = Field("", validation_alias=AliasChoices("LINE_STAFF_GROUP_ID"))

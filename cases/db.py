@@ -26,13 +26,14 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _PG_MIGRATION_LOCK = 7_263_001  # pg_advisory_xact_lock key: one migrating process at a time
 
 
-def make_engine(url: str, immediate: bool = True) -> Engine:
-    """An engine for `url`; on SQLite, transactions begin IMMEDIATE unless `immediate` is False (reads)."""
+def make_engine(url: str, immediate: bool = True, busy_timeout_s: float = 15.0) -> Engine:
+    """An engine for `url`; on SQLite, transactions begin IMMEDIATE unless `immediate` is False (reads),
+    and a write waits up to `busy_timeout_s` for another connection's lock ("database is locked" after)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 15}, pool_pre_ping=True)
+        engine = create_engine(url, connect_args={"timeout": busy_timeout_s}, pool_pre_ping=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -41,7 +42,7 @@ def make_engine(url: str, immediate: bool = True) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=15000")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
@@ -109,10 +110,12 @@ class CaseStore:
     def __init__(self, settings: CaseSettings | None = None, url: str | None = None) -> None:
         self.settings = settings or CaseSettings()
         self.url = url or self.settings.sqlalchemy_url
-        self.engine = make_engine(self.url)
+        busy = self.settings.sqlite_busy_timeout_s
+        self.engine = make_engine(self.url, busy_timeout_s=busy)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # SQLite: reads that may not need a write (is this sender's case held?) skip the write lock
-        self._read_engine = make_engine(self.url, immediate=False) if self.dialect == "sqlite" else self.engine
+        self._read_engine = (make_engine(self.url, immediate=False, busy_timeout_s=busy)
+                             if self.dialect == "sqlite" else self.engine)
         self._reads = sessionmaker(self._read_engine, expire_on_commit=False)
         self._ready = False
         self._lock = threading.Lock()

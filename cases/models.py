@@ -24,6 +24,9 @@ CHANNELS = ("line", "telegram", "web", "rest")
 
 # Outbox rows: pending -> sent | failed; a 'staff' row is expanded into one row per staff destination.
 PENDING, SENT, FAILED, EXPANDED, SKIPPED = "pending", "sent", "failed", "expanded", "skipped"
+# Inbox rows (webhook events): pending -> done | failed.
+DONE = "done"
+INBOX_CHANNELS = ("line", "telegram")
 
 
 def utcnow() -> datetime:
@@ -196,3 +199,33 @@ class PendingMessage(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     fetched_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class InboxEvent(Base):
+    """One LINE event or Telegram update, stored before its webhook was answered 200 (channels/inbox.py).
+
+    (channel, event_key) is unique: LINE's webhookEventId or Telegram's update_id, so a redelivery is
+    recognised whatever process gets it. `sender` orders replays per conversation. A pending row belongs
+    to `claimed_by` until `lease_until`; a row whose lease ran out belonged to a process that died and is
+    replayed. `body` (the event's JSON) is emptied when the row is done: only the key is kept, for dedupe.
+    """
+
+    __tablename__ = "inbox_events"
+    __table_args__ = (
+        Index("uq_inbox_channel_key", "channel", "event_key", unique=True),
+        Index("ix_inbox_due", "status", "lease_until"),
+        Index("ix_inbox_finished", "status", "done_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    event_key: Mapped[str] = mapped_column(String(80))
+    sender: Mapped[str] = mapped_column(String(160))
+    body: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default=PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    lease_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[Optional[str]] = mapped_column(String(64))
+    last_error: Mapped[Optional[str]] = mapped_column(String(300))
+    done_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

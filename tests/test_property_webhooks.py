@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import tempfile
+from functools import cache
 from typing import Any
 
 import httpx
@@ -18,7 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
+from cases.config import CaseSettings
+from cases.db import CaseStore
 from channels.conversation import Incoming
+from channels.inbox import ChannelInbox, Inbox
 from channels.line.channel import LineChannel
 from channels.line.client import Delivery
 from channels.line.events import EventContext
@@ -59,6 +64,17 @@ line_payloads = st.fixed_dictionaries({"destination": st.text(max_size=10),
                                        "events": st.lists(line_events, max_size=3) | json_values}) | json_values
 
 
+_DB_DIR = tempfile.TemporaryDirectory(prefix="labourbot-props-")
+
+
+@cache
+def inbox_store() -> CaseStore:
+    """One SQLite inbox for the module (the channels store events before answering 200)."""
+    store = CaseStore(CaseSettings(_env_file=None, database_url=f"sqlite:///{_DB_DIR.name}/cases.db"))
+    store.ensure_schema()
+    return store
+
+
 class RecordingConversations:
     """Stands in for ConversationService: remembers the messages, answers a fixed text."""
 
@@ -84,6 +100,7 @@ def line_app() -> tuple[FastAPI, LineChannel, RecordingConversations]:
     conversations = RecordingConversations()
     channel.context = EventContext(conversations=conversations, payloads=channel.payloads)  # type: ignore[arg-type]
     channel.sender = RecordingSender()  # type: ignore[assignment]
+    channel.inbox = ChannelInbox(Inbox(inbox_store()), "line", channel.replay)
     app = FastAPI()
     app.include_router(channel.router)
     return app, channel, conversations
@@ -95,7 +112,12 @@ async def post(app: FastAPI, path: str, body: bytes, headers: dict[str, str]) ->
 
 
 def run(coro: Any) -> Any:
-    return asyncio.new_event_loop().run_until_complete(coro)
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coro)
+    finally:
+        loop.run_until_complete(loop.shutdown_default_executor())  # the inbox's threads
+        loop.close()
 
 
 @PROFILE
@@ -152,6 +174,7 @@ telegram_updates = st.fixed_dictionaries(
 def telegram_app() -> tuple[FastAPI, TelegramChannel]:
     channel = TelegramChannel(SETTINGS)
     channel.ready.set()  # the Application is not started: updates stay on its queue
+    channel.inbox = ChannelInbox(Inbox(inbox_store()), "telegram", channel.replay)
     app = FastAPI()
     app.include_router(channel.router)
     return app, channel

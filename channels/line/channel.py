@@ -1,13 +1,19 @@
 """The LINE channel: POST /webhooks/line.
 
 Signature first (X-Line-Signature, HMAC-SHA256 of the body with the channel secret): missing or wrong
-is 401 and nothing is processed or kept. Then the events are parsed into line-bot-sdk's typed events,
-redeliveries of an event already taken are dropped (webhookEventId), and the webhook is answered 200 at
-once; each event is processed in the background, one at a time per user in arrival order.
+is 401 and nothing is processed or kept. Then the events are parsed into line-bot-sdk's typed events and
+stored in the webhook inbox (channels/inbox.py) in one transaction; redeliveries of an event already
+stored are dropped (webhookEventId). Only after the commit is the webhook answered 200; when the database
+cannot be written it is answered 503, so that LINE redelivers (with "Webhook redelivery" switched on).
+Each new event is processed in the background, one at a time per user in arrival order, and its inbox
+row marked done once the answer went out. Events a dead gateway had taken but not answered are replayed
+from the inbox (`replay`), through the same path, with push retry keys derived from the event.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import time
 from typing import Any
@@ -16,12 +22,15 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from linebot.v3 import WebhookParser
 from linebot.v3.exceptions import InvalidSignatureError
+from linebot.v3.webhooks import Event
+from linebot.v3.models.events import UnknownEvent
 
+from channels import inbox
 from channels.conversation import UNAVAILABLE_REPLY
 from channels.line.client import LineSender
 from channels.line.events import EventContext, reply_for, source_id
 from channels.line.render import MAX_DATA_CHARS, render
-from channels.line.support import BackgroundTasks, KeyedSerializer, PayloadStore, RecentIds, canned
+from channels.line.support import BackgroundTasks, KeyedSerializer, PayloadStore, canned
 from channels.settings import ChannelSettings
 
 logger = logging.getLogger(__name__)
@@ -36,12 +45,12 @@ class LineChannel:
     def __init__(self, settings: ChannelSettings) -> None:
         self.settings = settings
         self.parser = WebhookParser(settings.line_channel_secret.get_secret_value())
-        self.seen = RecentIds()
         self.payloads = PayloadStore(max_bytes=MAX_DATA_CHARS)
         self.serial = KeyedSerializer()
         self.tasks = BackgroundTasks("line")
         self.sender: LineSender | None = None
         self.context: EventContext | None = None
+        self.inbox: inbox.ChannelInbox | None = None
         self.router = APIRouter()
         self.router.add_api_route(WEBHOOK_PATH, self.webhook, methods=["POST"], include_in_schema=False)
 
@@ -52,14 +61,19 @@ class LineChannel:
             reply_max_age_s=self.settings.line_reply_token_max_age_s,
         )
         self.context = EventContext(conversations=app.state.conversations, payloads=self.payloads)
+        self.inbox = inbox.for_app(app, "line", self.replay)
+        self.inbox.start()  # replays what a dead gateway left, then renews our leases
 
     async def stop(self) -> None:
-        await self.tasks.drain()
+        if self.inbox is not None:
+            await self.inbox.stop(drain=self.tasks.drain)
+        else:
+            await self.tasks.drain()
         if self.sender is not None:
             await self.sender.close()
 
     async def webhook(self, request: Request) -> JSONResponse:
-        """Check the signature, take the new events, answer 200 at once."""
+        """Check the signature, store the new events, answer 200 once they are stored (else 503)."""
         signature = request.headers.get("x-line-signature")
         if not signature:
             return JSONResponse({"detail": "missing X-Line-Signature"}, status_code=401)
@@ -77,21 +91,66 @@ class LineChannel:
             return JSONResponse({"detail": "invalid signature"}, status_code=401)
         except (ValueError, KeyError, TypeError):
             return JSONResponse({"detail": "malformed body"}, status_code=400)
-        if self.context is None or self.sender is None:
+        if self.context is None or self.sender is None or self.inbox is None:
             return JSONResponse({"detail": "starting"}, status_code=503)
         received = time.monotonic()
-        for event in payload.events or []:
-            event_id = getattr(event, "webhook_event_id", None)
-            if event_id and not self.seen.first_time(str(event_id)):
-                logger.info("line: redelivered event dropped")
-                continue
-            key = source_id(event) or f"event:{event_id}"
-            self.tasks.spawn(self.serial.run(key, lambda e=event: self.process(e, received)))
+        events = payload.events or []
+        raw_events = json.loads(text).get("events")  # the parser keeps their order, one for one
+        if not isinstance(raw_events, list) or len(raw_events) != len(events) or not all(
+            isinstance(raw, dict) for raw in raw_events
+        ):
+            return JSONResponse({"detail": "malformed body"}, status_code=400)
+        new = [inbox.NewEvent(key, source_id(event) or f"event:{key}", json.dumps(raw, ensure_ascii=False))
+               for event, raw in zip(events, raw_events, strict=True) for key in [event_key(raw)]]
+        try:
+            rows = await self.inbox.accept(new)
+        except Exception as exc:  # never 200 for an event that is not stored: LINE redelivers after a 503
+            logger.error("line: %d events not stored (%s); answered 503 for a redelivery", len(new),
+                         type(exc).__name__)
+            return JSONResponse({"detail": "storage unavailable, deliver again"}, status_code=503)
+        if len(rows) < len(new):
+            logger.info("line: %d redelivered events dropped", len(new) - len(rows))
+        by_key = {item.key: event for item, event in zip(new, events, strict=True)}
+        for row in rows:
+            self._spawn(row, by_key[row.event_key], received)
         return JSONResponse({})
 
-    async def process(self, event: Any, received: float) -> None:
-        """Answer one event (runs in the background, in order for its user)."""
+    def _spawn(self, row: inbox.InboxRow, event: Any, received: float) -> None:
+        self.tasks.spawn(self.serial.run(row.sender, lambda: self.handle(row, event, received)))
+
+    async def replay(self, rows: list[inbox.InboxRow]) -> None:
+        """Process stored events a dead gateway had taken but not answered (oldest first, per user in
+        order). Their reply tokens have usually expired: `deliver` pushes then, with the event's keys."""
+        assert self.inbox is not None
+        for row in rows:
+            try:
+                event = event_from_json(row.body)
+            except (ValueError, KeyError, TypeError) as exc:
+                await self.inbox.failed(row.id, f"unreadable stored event: {type(exc).__name__}")
+                continue
+            self._spawn(row, event, time.monotonic())
+
+    async def handle(self, row: inbox.InboxRow, event: Any, received: float) -> None:
+        """Process one stored event and record the outcome in the inbox."""
+        assert self.inbox is not None
+        try:
+            outcome = await self.process(event, received, retry_key=row.event_key)
+        except Exception as exc:
+            await self.inbox.failed(row.id, type(exc).__name__)
+            raise
+        if outcome == "done":
+            await self.inbox.done(row.id)
+        elif outcome == "undelivered":
+            await self.inbox.retry_later(row.id, "delivery failed")
+        else:
+            await self.inbox.failed(row.id, outcome)
+
+    async def process(self, event: Any, received: float, retry_key: str | None = None) -> str:
+        """Answer one event (runs in the background, in order for its user). Returns "done" (answered,
+        or nothing to answer), "undelivered" (LINE did not take the answer: try again later) or, after
+        a failure, its reason (the user was sent UNAVAILABLE_REPLY, the 'try again' answer)."""
         assert self.context is not None and self.sender is not None
+        outcome = "done"
         try:
             reply = await reply_for(event, self.context)
         except Exception as exc:  # a bug must not leave the user without an answer
@@ -99,14 +158,16 @@ class LineChannel:
                 "line: %s event failed: %s", getattr(event, "type", "?"), type(exc).__name__, exc_info=exc
             )
             reply = canned(UNAVAILABLE_REPLY, kind="unavailable")
+            outcome = f"{type(exc).__name__} (told to retry)"
         if reply is None:
-            return
+            return outcome
         messages = render(reply, self.payloads)
         delivery = await self.sender.deliver(
             messages,
             reply_token=getattr(event, "reply_token", None),
             to=source_id(event),
             event_time_ms=getattr(event, "timestamp", None),
+            retry_key=retry_key,
         )
         logger.info(
             "line: %s answered via %s in %.0f ms",
@@ -114,6 +175,27 @@ class LineChannel:
             delivery.via,
             (time.monotonic() - received) * 1000,
         )
+        if delivery.via.endswith("failed") and outcome == "done":
+            return "undelivered"
+        return outcome
+
+
+def event_key(raw: dict[str, Any]) -> str:
+    """The inbox key of an event: its webhookEventId, or (an event without one) a hash of its JSON."""
+    event_id = raw.get("webhookEventId")
+    if event_id:
+        return str(event_id)
+    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False).encode()
+    return "sha256:" + hashlib.sha256(canonical).hexdigest()
+
+
+def event_from_json(body: str) -> Any:
+    """The typed event of a stored event, as WebhookParser builds it (unknown types stay UnknownEvent)."""
+    raw = json.loads(body)
+    try:
+        return Event.from_dict(raw)
+    except ValueError:
+        return UnknownEvent.new_from_json_dict(raw)
 
 
 def setup(app: FastAPI, settings: ChannelSettings) -> LineChannel | None:

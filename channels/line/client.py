@@ -2,6 +2,9 @@
 
 One AsyncApiClient (aiohttp pool) for the gateway's lifetime. Pushes carry an X-Line-Retry-Key so that
 a retried push after a time-out or a 5xx is never shown twice (LINE answers 409 to a repeated key).
+Given a `retry_key` (the channel passes one derived from the event's inbox row), the keys are derived
+from it, so a replay of the event after a crash repeats the keys of the first try: LINE refuses (409)
+what it had already accepted, instead of showing it twice.
 Nothing of the messages or of the user is logged: only statuses.
 """
 
@@ -64,22 +67,26 @@ class LineSender:
         reply_token: str | None,
         to: str | None,
         event_time_ms: int | None = None,
+        retry_key: str | None = None,
     ) -> Delivery:
-        """Send all messages: the first five with the reply token when usable, the rest (or all) by push."""
+        """Send all messages: the first five with the reply token when usable, the rest (or all) by push.
+
+        Push number i (0-based, counting the messages' batches) carries the X-Line-Retry-Key
+        uuid5(`retry_key`, i) when `retry_key` is given, a random one otherwise."""
         groups = batches(messages)
         if not groups:
             return Delivery("none", 0)
-        calls, via = 0, []
+        calls, via, total = 0, [], len(groups)
         if self.reply_token_usable(reply_token, event_time_ms):
             calls += 1
             if await self._reply(reply_token, groups[0]):  # type: ignore[arg-type]
                 via.append("reply")
                 groups = groups[1:]
-        for group in groups:
+        for index, group in enumerate(groups, start=total - len(groups)):
             if not to:
                 logger.warning("line: cannot push (no user id in the event); %d messages dropped", len(group))
                 return Delivery("failed", calls)
-            ok, attempts = await self._push(to, group)
+            ok, attempts = await self._push(to, group, push_retry_key(retry_key, index))
             calls += attempts
             if not ok:
                 return Delivery("+".join(via + ["failed"]), calls)
@@ -98,9 +105,8 @@ class LineSender:
             logger.info("line: reply failed (%s), pushing instead", type(exc).__name__)
         return False
 
-    async def _push(self, to: str, group: list[Message]) -> tuple[bool, int]:
+    async def _push(self, to: str, group: list[Message], retry_key: str) -> tuple[bool, int]:
         request = PushMessageRequest.from_dict({"to": to, "messages": group})
-        retry_key = str(uuid.uuid4())
         for attempt in range(1, PUSH_ATTEMPTS + 1):
             try:
                 await self.api.push_message(
@@ -124,6 +130,13 @@ class LineSender:
             if attempt < PUSH_ATTEMPTS:
                 await asyncio.sleep(0.5 * 2 ** (attempt - 1))
         return False, PUSH_ATTEMPTS
+
+
+def push_retry_key(base: str | None, index: int) -> str:
+    """The X-Line-Retry-Key (a UUID) of push number `index` of a reply: derived from `base`, else random."""
+    if base is None:
+        return str(uuid.uuid4())
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"labourbot:line:{base}:{index}"))
 
 
 def _line_error(exc: ApiException) -> str:

@@ -1,8 +1,12 @@
 """The Telegram channel: POST /webhooks/telegram (webhook mode) and `run_polling` (local trial).
 
 Webhook mode: the X-Telegram-Bot-Api-Secret-Token header must equal TELEGRAM_WEBHOOK_SECRET (the
-secret given to setWebhook), otherwise 401 and nothing is processed. A good update is put on the
-Application's queue and the webhook is answered at once; PerChatUpdateProcessor keeps each chat in order.
+secret given to setWebhook), otherwise 401 and nothing is processed. A good update is stored in the
+webhook inbox (channels/inbox.py; a redelivered update_id is dropped there), then put on the
+Application's queue, and only then is the webhook answered 200; if it cannot be stored the answer is
+503 and Telegram delivers it again. PerChatUpdateProcessor keeps each chat in order and reports when an
+update's handlers finished: its inbox row is then marked done (failed if a handler raised). Updates a
+dead gateway had taken but not answered are replayed from the inbox onto the queue.
 The Application talks to TELEGRAM_API_BASE (the real Bot API, or the fake one in the tests).
 """
 
@@ -20,10 +24,10 @@ from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
-from channels.line.support import RecentIds
+from channels import inbox
 from channels.settings import ChannelSettings
 from channels.telegram.handlers import DEPS_KEY, make_deps, register
-from channels.telegram.processor import PerChatUpdateProcessor
+from channels.telegram.processor import PerChatUpdateProcessor, chat_key
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +79,13 @@ class TelegramChannel:
     def __init__(self, settings: ChannelSettings) -> None:
         self.settings = settings
         self.application = build_application(settings, webhook=True)
-        self.seen = RecentIds()
+        self.application.add_error_handler(self._on_error)
+        processor = self.application.update_processor
+        assert isinstance(processor, PerChatUpdateProcessor)
+        processor.on_finished = self._finished
+        self.inbox: inbox.ChannelInbox | None = None
+        self._rows: dict[int, int] = {}  # update_id -> inbox row id, while the update is queued or handled
+        self._errors: dict[int, str] = {}  # update_id -> what a handler raised
         self.ready = asyncio.Event()
         self._starter: asyncio.Task[None] | None = None
         self._secret = settings.telegram_webhook_secret.get_secret_value().encode()
@@ -84,6 +94,7 @@ class TelegramChannel:
 
     async def start(self, app: FastAPI) -> None:
         self.application.bot_data[DEPS_KEY] = make_deps(app.state.conversations)
+        self.inbox = inbox.for_app(app, "telegram", self.replay)
         self._starter = asyncio.create_task(self._start_when_reachable())
 
     async def _start_when_reachable(self) -> None:
@@ -95,6 +106,8 @@ class TelegramChannel:
                 await self.application.start()
                 self.ready.set()
                 logger.info("telegram: ready as @%s", self.application.bot.username)
+                if self.inbox is not None:
+                    self.inbox.start()  # replays what a dead gateway left, then renews our leases
                 return
             except InvalidToken:
                 logger.error("Telegram channel off: Telegram refused TELEGRAM_BOT_TOKEN")
@@ -111,11 +124,14 @@ class TelegramChannel:
             self._starter.cancel()
             await asyncio.gather(self._starter, return_exceptions=True)
         if self.ready.is_set():
-            await self.application.stop()  # processes what is queued, then stops
+            if self.inbox is not None:
+                await self.inbox.stop(drain=self.application.stop)  # processes what is queued, then stops
+            else:
+                await self.application.stop()
             await self.application.shutdown()
 
     async def webhook(self, request: Request) -> JSONResponse:
-        """Check the secret token, queue the update, answer at once."""
+        """Check the secret token, store and queue the update, answer 200 once it is stored (else 503)."""
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not given or not hmac.compare_digest(given, self._secret):
             logger.warning("telegram: webhook without the right secret token refused")
@@ -126,16 +142,61 @@ class TelegramChannel:
         if len(body) > MAX_BODY_BYTES:
             return JSONResponse({"detail": "body too large"}, status_code=413)
         try:
-            update = Update.de_json(json.loads(body), self.application.bot)
+            data = json.loads(body)
+            update = Update.de_json(data, self.application.bot)
         except (ValueError, TypeError, KeyError, AttributeError):
             return JSONResponse({"detail": "malformed update"}, status_code=400)
         if update is None:
             return JSONResponse({"detail": "malformed update"}, status_code=400)
-        if not self.seen.first_time(str(update.update_id)):
+        if self.inbox is None:
+            return JSONResponse({"detail": "starting"}, status_code=503)
+        new = inbox.NewEvent(str(update.update_id), chat_key(update), json.dumps(data, ensure_ascii=False))
+        try:
+            rows = await self.inbox.accept([new])
+        except Exception as exc:  # never 200 for an update that is not stored: Telegram retries a 503
+            logger.error("telegram: update not stored (%s); answered 503 for a redelivery",
+                         type(exc).__name__)
+            return JSONResponse({"detail": "storage unavailable, deliver again"}, status_code=503)
+        if not rows:
             logger.info("telegram: redelivered update dropped")
             return JSONResponse({})
+        self._rows[update.update_id] = rows[0].id
         await self.application.update_queue.put(update)
         return JSONResponse({})
+
+    async def replay(self, rows: list[inbox.InboxRow]) -> None:
+        """Queue stored updates a dead gateway had taken but not answered (oldest first; the processor
+        keeps each chat in that order)."""
+        assert self.inbox is not None
+        for row in rows:
+            try:
+                update = Update.de_json(json.loads(row.body), self.application.bot)
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                update = None
+                logger.error("telegram: stored update #%s unreadable (%s)", row.id, type(exc).__name__)
+            if update is None:
+                await self.inbox.failed(row.id, "unreadable stored update")
+                continue
+            self._rows[update.update_id] = row.id
+            await self.application.update_queue.put(update)
+
+    async def _on_error(self, update: object, context: Any) -> None:
+        """Remember that a handler failed (on_error of handlers.py logs it), for `_finished`."""
+        if isinstance(update, Update):
+            self._errors[update.update_id] = type(context.error).__name__
+
+    async def _finished(self, update: object, error: BaseException | None) -> None:
+        """The update's handlers ran: its inbox row is done, or failed when a handler raised."""
+        if not isinstance(update, Update) or self.inbox is None:
+            return
+        row_id = self._rows.pop(update.update_id, None)
+        failure = self._errors.pop(update.update_id, None) or (type(error).__name__ if error else None)
+        if row_id is None:
+            return
+        if failure is None:
+            await self.inbox.done(row_id)
+        else:
+            await self.inbox.failed(row_id, failure)
 
 
 def setup(app: FastAPI, settings: ChannelSettings) -> TelegramChannel | None:

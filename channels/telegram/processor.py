@@ -1,8 +1,9 @@
-"""Process Telegram updates concurrently across chats but one at a time, in order, within a chat."""
+"""Process Telegram updates concurrently across chats but one at a time, in order, within a chat, and
+tell the channel when each update's handler has finished (so that its inbox row can be marked done)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -28,9 +29,19 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = 256) -> None:
         super().__init__(max_concurrent_updates)
         self.serial = KeyedSerializer()
+        # Called after each update's handlers ran, with the exception that escaped them (PTB hands
+        # handler errors to the error handlers first, so that is rare), or None.
+        self.on_finished: Callable[[object, BaseException | None], Awaitable[None]] | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        await self.serial.run(chat_key(update), lambda: coroutine)
+        try:
+            await self.serial.run(chat_key(update), lambda: coroutine)
+        except Exception as exc:
+            if self.on_finished is not None:
+                await self.on_finished(update, exc)
+            raise
+        if self.on_finished is not None:
+            await self.on_finished(update, None)
 
     async def initialize(self) -> None:
         """Nothing to allocate."""

@@ -1,0 +1,355 @@
+"""The webhook inbox: nothing a user sent on LINE or Telegram is lost, and nothing is answered twice.
+
+Why: both platforms stop delivering an event once the webhook answered 200, and the gateway answers
+before it has processed the event (LINE wants an answer within seconds; Rasa can take longer). An event
+that lived only in memory was lost when the gateway died, and the in-memory dedupe was forgotten. So:
+
+1. `accept`: the webhook stores its new events in one transaction and answers 200 only after the commit.
+   If the write fails (SQLite "database is locked" after the busy timeout, PostgreSQL down) the webhook
+   answers 503 and the platform delivers again later. A (channel, key) already stored is a redelivery:
+   it is not returned, so it is not processed again, whatever process or restart it reaches.
+2. The accepting process holds each row with a lease (`claimed_by`, `lease_until`) that it renews while
+   the row is in flight (`ChannelInbox`).
+3. When the answer was delivered (or the user was told to try again) the row is done and its body is
+   emptied: only the key stays, for dedupe. An unexpected failure marks it failed (the body is kept for
+   a look at what went wrong).
+4. A pending row whose lease ran out belonged to a process that died. Gateways claim such orphans with
+   a compare-and-set UPDATE (two gateways sharing the database never take the same row) and replay them
+   through the live path, oldest first. A row taken `max_attempts` times without finishing is marked
+   failed instead: an event that crashes the gateway must not crash it forever.
+5. Finished rows (done or failed) are deleted after `inbox_keep_days`.
+
+`Inbox` holds the synchronous database operations (call them through a thread); `ChannelInbox` is one
+channel's side of it in a running gateway (in-flight rows, lease renewal, replay and purge loop).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import socket
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Optional
+
+from sqlalchemy import and_, delete, func, or_, select, update
+
+from cases.db import CaseStore
+from cases.models import DONE, FAILED, PENDING, InboxEvent, utcnow
+
+logger = logging.getLogger(__name__)
+
+PURGE_EVERY_S = 6 * 3600
+RETRY_BASE_S = 5.0
+RETRY_MAX_S = 300.0
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event as the webhook received it: its platform key, its conversation, its JSON."""
+
+    key: str  # LINE webhookEventId, Telegram update_id
+    sender: str  # the ordering key: one conversation's events are answered one at a time, in order
+    body: str
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    id: int
+    channel: str
+    event_key: str
+    sender: str
+    body: str
+    attempts: int
+
+
+def _row(event: InboxEvent) -> InboxRow:
+    return InboxRow(event.id, event.channel, event.event_key, event.sender, event.body, event.attempts)
+
+
+def process_id() -> str:
+    """Who holds a lease: host, pid and a random part (a restarted process is someone else)."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{random.randrange(1 << 30):x}"
+
+
+class Inbox:
+    """The inbox table's operations (synchronous: run them in a thread from async code)."""
+
+    def __init__(self, store: CaseStore, lease_s: float = 30.0, max_attempts: int = 5,
+                 owner: str | None = None) -> None:
+        self.store = store
+        self.lease_s = lease_s
+        self.max_attempts = max_attempts
+        self.owner = owner or process_id()
+
+    def _insert(self) -> Any:
+        if self.store.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert
+
+    def accept(self, channel: str, events: Sequence[NewEvent], now: datetime | None = None) -> list[InboxRow]:
+        """Store the events not seen before, in one transaction; returns the new rows, leased to us.
+
+        A key already stored (a redelivery, also one racing the original on another process) is skipped
+        by the unique index (INSERT ... ON CONFLICT DO NOTHING), never an error. Raises when the database
+        cannot be written: the caller must then not answer 200.
+        """
+        now = now or utcnow()
+        lease = now + timedelta(seconds=self.lease_s)
+        insert = self._insert()
+        rows: list[InboxRow] = []
+        with self.store.session() as session:
+            for event in events:
+                statement = (
+                    insert(InboxEvent)
+                    .values(channel=channel, event_key=event.key[:80], sender=event.sender[:160],
+                            body=event.body, received_at=now, status=PENDING, attempts=1,
+                            lease_until=lease, claimed_by=self.owner)
+                    .on_conflict_do_nothing(index_elements=["channel", "event_key"])
+                    .returning(InboxEvent.id)
+                )
+                row_id = session.execute(statement).scalar_one_or_none()
+                if row_id is not None:
+                    rows.append(InboxRow(row_id, channel, event.key[:80], event.sender[:160], event.body, 1))
+        return rows
+
+    def mark_done(self, row_id: int, now: datetime | None = None) -> bool:
+        """The event was answered (or the user told to try again): never replay it; forget its body."""
+        with self.store.session() as session:
+            result = session.execute(
+                update(InboxEvent).where(InboxEvent.id == row_id, InboxEvent.status == PENDING)
+                .values(status=DONE, done_at=now or utcnow(), body="", lease_until=None, last_error=None)
+            )
+        return result.rowcount == 1
+
+    def mark_failed(self, row_id: int, reason: str, now: datetime | None = None) -> bool:
+        """Processing failed unexpectedly (the user got the 'try again' reply where possible): no replay."""
+        with self.store.session() as session:
+            result = session.execute(
+                update(InboxEvent).where(InboxEvent.id == row_id, InboxEvent.status == PENDING)
+                .values(status=FAILED, done_at=now or utcnow(), lease_until=None, last_error=reason[:300])
+            )
+        return result.rowcount == 1
+
+    def retry_later(self, row_id: int, reason: str, now: datetime | None = None) -> bool:
+        """The answer could not be delivered: let the lease run out after a backoff, so it is replayed."""
+        now = now or utcnow()
+        with self.store.session() as session:
+            attempts = session.scalar(select(InboxEvent.attempts).where(InboxEvent.id == row_id)) or 1
+            delay = min(RETRY_MAX_S, RETRY_BASE_S * 2 ** max(0, attempts - 1))
+            result = session.execute(
+                update(InboxEvent)
+                .where(InboxEvent.id == row_id, InboxEvent.status == PENDING,
+                       InboxEvent.claimed_by == self.owner)
+                .values(lease_until=now + timedelta(seconds=delay), last_error=reason[:300])
+            )
+        return result.rowcount == 1
+
+    def renew(self, row_ids: Iterable[int], now: datetime | None = None) -> int:
+        """Extend our leases of rows still in flight (so no other gateway takes them as orphans)."""
+        ids = list(row_ids)
+        if not ids:
+            return 0
+        now = now or utcnow()
+        with self.store.session() as session:
+            result = session.execute(
+                update(InboxEvent)
+                .where(InboxEvent.id.in_(ids), InboxEvent.status == PENDING,
+                       InboxEvent.claimed_by == self.owner)
+                .values(lease_until=now + timedelta(seconds=self.lease_s))
+            )
+        return result.rowcount
+
+    def release(self, row_ids: Iterable[int], now: datetime | None = None) -> int:
+        """Give up our leases at once (a clean shutdown): the next gateway to look replays the rows."""
+        ids = list(row_ids)
+        if not ids:
+            return 0
+        with self.store.session() as session:
+            result = session.execute(
+                update(InboxEvent)
+                .where(InboxEvent.id.in_(ids), InboxEvent.status == PENDING,
+                       InboxEvent.claimed_by == self.owner)
+                .values(lease_until=(now or utcnow()) - timedelta(seconds=1))
+            )
+        return result.rowcount
+
+    @staticmethod
+    def _orphan(now: datetime):  # type: ignore[no-untyped-def]
+        return and_(InboxEvent.status == PENDING,
+                    or_(InboxEvent.lease_until.is_(None), InboxEvent.lease_until < now))
+
+    def claim_orphans(self, channel: str, limit: int = 100, now: datetime | None = None) -> list[InboxRow]:
+        """Take pending rows of `channel` whose lease ran out, oldest first, each with a compare-and-set
+        UPDATE (a row another claimer took first is skipped). Rows taken `max_attempts` times are failed."""
+        now = now or utcnow()
+        lease = now + timedelta(seconds=self.lease_s)
+        claimed: list[InboxRow] = []
+        with self.store.session() as session:
+            rows = list(session.scalars(
+                select(InboxEvent).where(InboxEvent.channel == channel, self._orphan(now))
+                .order_by(InboxEvent.received_at, InboxEvent.id).limit(limit)
+            ))
+            for row in rows:
+                attempts = row.attempts  # read before the UPDATE refreshes `row`
+                cas = update(InboxEvent).where(InboxEvent.id == row.id, self._orphan(now))
+                if attempts >= self.max_attempts:
+                    session.execute(cas.values(status=FAILED, done_at=now, lease_until=None,
+                                               last_error=f"gave up after {attempts} attempts"))
+                    logger.error("inbox: %s event #%s given up after %d attempts", channel, row.id, attempts)
+                    continue
+                if session.execute(cas.values(lease_until=lease, claimed_by=self.owner,
+                                              attempts=attempts + 1)).rowcount == 1:
+                    claimed.append(InboxRow(row.id, row.channel, row.event_key, row.sender, row.body,
+                                            attempts + 1))
+        return claimed
+
+    def purge(self, older_than_days: float, now: datetime | None = None) -> int:
+        """Delete finished rows (done or failed) older than `older_than_days`; pending rows stay."""
+        cutoff = (now or utcnow()) - timedelta(days=older_than_days)
+        with self.store.session() as session:
+            result = session.execute(
+                delete(InboxEvent).where(InboxEvent.status.in_((DONE, FAILED)),
+                                         func.coalesce(InboxEvent.done_at, InboxEvent.received_at) < cutoff)
+            )
+        return result.rowcount
+
+    def get(self, row_id: int) -> Optional[InboxRow]:
+        with self.store.read() as session:
+            row = session.get(InboxEvent, row_id)
+            return _row(row) if row is not None else None
+
+
+Replay = Callable[[list[InboxRow]], Awaitable[None]]
+
+
+class ChannelInbox:
+    """One channel's inbox in a running gateway.
+
+    Remembers the rows this process has accepted or claimed and not finished (`in_flight`) and renews
+    their leases every `lease_s / 3`; on the same beat it claims orphans of its channel (a dead
+    process's rows, or rows whose delivery is to be retried) and hands them to `replay`, in received
+    order, and once in a while purges old rows. A finish that could not be written (database briefly
+    down) is kept and written on a later beat; until then the row's lease is still renewed, so it is
+    never replayed while this process lives.
+    """
+
+    def __init__(self, inbox: Inbox, channel: str, replay: Replay, keep_days: float = 7.0,
+                 beat_s: float | None = None) -> None:
+        self.inbox = inbox
+        self.channel = channel
+        self.replay = replay
+        self.keep_days = keep_days
+        self.beat_s = beat_s if beat_s is not None else max(0.5, inbox.lease_s / 3)
+        self.in_flight: set[int] = set()
+        self._unwritten: dict[int, tuple[str, str]] = {}  # row id -> (status, reason)
+        self._task: asyncio.Task[None] | None = None
+        self._last_purge = float("-inf")
+
+    async def accept(self, events: Sequence[NewEvent]) -> list[InboxRow]:
+        """Store the events (raises when the database cannot be written); returns the new rows."""
+        if not events:
+            return []
+        rows = await asyncio.to_thread(self.inbox.accept, self.channel, events)
+        self.in_flight.update(row.id for row in rows)
+        return rows
+
+    async def done(self, row_id: int) -> None:
+        await self._finish(row_id, DONE, "")
+
+    async def failed(self, row_id: int, reason: str) -> None:
+        await self._finish(row_id, FAILED, reason)
+
+    async def retry_later(self, row_id: int, reason: str) -> None:
+        await self._finish(row_id, PENDING, reason)
+
+    async def _finish(self, row_id: int, status: str, reason: str) -> None:
+        try:
+            await asyncio.to_thread(self._write, row_id, status, reason)
+        except Exception as exc:
+            logger.warning("inbox: %s #%s could not be marked %s (%s); trying again later", self.channel,
+                           row_id, status, type(exc).__name__)
+            self._unwritten[row_id] = (status, reason)
+            return
+        self.in_flight.discard(row_id)
+
+    def _write(self, row_id: int, status: str, reason: str) -> None:
+        if status == DONE:
+            self.inbox.mark_done(row_id)
+        elif status == FAILED:
+            self.inbox.mark_failed(row_id, reason)
+        else:
+            self.inbox.retry_later(row_id, reason)
+
+    def start(self) -> None:
+        """Replay orphans now, then keep beating until `stop`."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name=f"inbox-{self.channel}")
+
+    async def stop(self, drain: Callable[[], Awaitable[None]] | None = None) -> None:
+        """Stop claiming, let the channel finish its work (`drain`), then release what is left."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        if drain is not None:
+            await drain()
+        try:
+            await asyncio.to_thread(self._flush)
+            released = await asyncio.to_thread(self.inbox.release, self.in_flight - set(self._unwritten))
+        except Exception as exc:
+            logger.warning("inbox: %s rows not released at shutdown (%s); replayed when their lease ends",
+                           self.channel, type(exc).__name__)
+            return
+        if released:
+            logger.info("inbox: %d unfinished %s events released for the next start", released, self.channel)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.beat()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database may be briefly unavailable: keep beating
+                logger.warning("inbox: %s beat failed: %s", self.channel, type(exc).__name__, exc_info=exc)
+            await asyncio.sleep(self.beat_s)
+
+    async def beat(self) -> int:
+        """One round: write pending finishes, renew leases, replay orphans, purge; returns rows replayed."""
+        await asyncio.to_thread(self._flush)
+        if self.in_flight:
+            await asyncio.to_thread(self.inbox.renew, self.in_flight)
+        orphans = await asyncio.to_thread(self.inbox.claim_orphans, self.channel)
+        if orphans:
+            logger.warning("inbox: replaying %d unfinished %s events", len(orphans), self.channel)
+            self.in_flight.update(row.id for row in orphans)
+            await self.replay(orphans)
+        loop = asyncio.get_running_loop()
+        if loop.time() - self._last_purge > PURGE_EVERY_S:
+            self._last_purge = loop.time()
+            purged = await asyncio.to_thread(self.inbox.purge, self.keep_days)
+            if purged:
+                logger.info("inbox: %d finished %s rows older than %s days deleted", purged, self.channel,
+                            self.keep_days)
+        return len(orphans)
+
+    def _flush(self) -> None:
+        for row_id, (status, reason) in list(self._unwritten.items()):
+            self._write(row_id, status, reason)
+            del self._unwritten[row_id]
+            self.in_flight.discard(row_id)
+
+
+def for_app(app: Any, channel: str, replay: Replay) -> ChannelInbox:
+    """The channel's inbox on the gateway's case store (the case runtime starts before the channels)."""
+    runtime = getattr(app.state, "cases", None)
+    if runtime is None or runtime.store is None:
+        raise RuntimeError("the case runtime must start before the chat channels")
+    settings = runtime.settings
+    inbox = Inbox(runtime.store, lease_s=settings.inbox_lease_s, max_attempts=settings.inbox_max_attempts)
+    return ChannelInbox(inbox, channel, replay, keep_days=settings.inbox_keep_days)
