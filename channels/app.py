@@ -22,8 +22,8 @@ def create_app(settings: Settings | None = None, channel_settings: ChannelSettin
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        rasa = RasaClient(settings.rasa_base, timeout_s=settings.rasa_timeout_s,
-                          parse_channel=settings.rasa_parse_channel)
+        rasa = RasaClient(settings.rasa_bases, timeout_s=settings.rasa_timeout_s,
+                          parse_channel=settings.rasa_parse_channel, max_in_flight=settings.rasa_max_in_flight)
         app.state.rasa = rasa
         app.state.conversations = ConversationService(
             rasa,

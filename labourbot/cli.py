@@ -111,7 +111,8 @@ def serve(
     settings = get_settings()
     stack = Stack(StackConfig(gateway_port=settings.gateway_port, rasa_port=settings.rasa_port,
                               action_port=settings.action_port, gateway_host=host,
-                              data_dir=settings.data_dir, endpoints=settings.rasa_endpoints))
+                              data_dir=settings.data_dir, endpoints=settings.rasa_endpoints,
+                              rasa_processes=settings.rasa_processes))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # Ctrl-C must stop the stack even when started from a shell that ignores SIGINT (background jobs).
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -127,15 +128,14 @@ def serve(
         raise
     c = stack.config
     typer.echo(f"gateway       {c.gateway_url}  (POST /api/messages, GET /healthz)")
-    typer.echo(f"rasa server   {c.rasa_url}  (只在本機)")
+    typer.echo(f"rasa server   {', '.join(c.rasa_urls)}  (只在本機)")
     typer.echo(f"action server {c.action_url}")
     typer.echo(f"記錄檔        {c.data_dir / 'logs'}")
     typer.echo("試試：.venv/bin/labourbot ask \"你好\"　　按 Ctrl-C 結束")
     try:
-        while all(s.process and s.process.poll() is None for s in stack.services):
-            time.sleep(1.0)
-        dead = [s.name for s in stack.services if s.process and s.process.poll() is not None]
-        typer.echo(f"程序意外結束：{', '.join(dead)}；請看記錄檔。", err=True)
+        dead = stack.watch(report=typer.echo)
+        typer.echo(f"{dead} 反覆異常結束，停止服務；請看記錄檔 {c.data_dir / 'logs'}。", err=True)
+        raise typer.Exit(1)
     except KeyboardInterrupt:
         pass
     finally:
