@@ -12,12 +12,13 @@ messages sent vs answered (missing ones are listed), resident memory of each pro
 and a Rasa-direct comparison of one REST call per message against REST + tracker GET (the gateway's
 second call). Everything listens on 127.0.0.1; the run is bounded (< 5 minutes with start-up).
 Usage: .venv/bin/python bench/burst.py [--users 300] [--messages 3] [--steady-users 20] [--steady-s 20]
+       [--rasa-processes N] [--scaled N]
 """
 
 from __future__ import annotations
 
 # locust patches the standard library for gevent: it must be imported before anything else.
-from locust import HttpUser, constant, events, task  # noqa: I001
+from locust import FastHttpUser, constant, events, task  # noqa: I001
 from locust.env import Environment
 from locust.exception import StopUser
 
@@ -163,11 +164,16 @@ def _fire(kind: str, name: str, started: float, latency_ms: float | None, error:
                         exception=RuntimeError(error) if error else None, context={})
 
 
-class ChatUser(HttpUser):
-    """One person: sends a message, waits for the answer, thinks, sends the next."""
+class ChatUser(FastHttpUser):
+    """One person: sends a message, waits for the answer, thinks, sends the next.
+
+    FastHttpUser (geventhttpclient) rather than HttpUser (requests): the load generator shares the two
+    cores with the stack it measures, and it needs about half the CPU per request."""
 
     abstract = True
     wait_time = constant(0)
+    network_timeout = ANSWER_TIMEOUT_S
+    connection_timeout = 10.0
     channel = ""
 
     def on_start(self) -> None:
@@ -213,7 +219,7 @@ class LineUser(ChatUser):
                                     headers={"X-Line-Signature": sign(body, LINE_SECRET),
                                              "Content-Type": "application/json"})
         if response.status_code != 200:
-            return None, f"webhook {response.status_code} {response.error or ''}"[:160], ""
+            return None, f"webhook {response.status_code} {getattr(response, 'error', None) or ''}"[:160], ""
         first = World.line.inbox.wait([token, self.uid], after=0)
         if first is None:
             return None, "no answer", ""
@@ -239,7 +245,7 @@ class TelegramUser(ChatUser):
         response = self.client.post("/webhooks/telegram", json=telegram_text(self.chat, text), name="telegram webhook",
                                     headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET})
         if response.status_code != 200:
-            return None, f"webhook {response.status_code} {response.error or ''}"[:160], ""
+            return None, f"webhook {response.status_code} {getattr(response, 'error', None) or ''}"[:160], ""
         first = World.telegram.inbox.wait([self.uid], after=before)
         if first is None:
             return None, "no answer", ""
@@ -261,10 +267,10 @@ class WebUser(ChatUser):
     def ask(self, text: str) -> tuple[float | None, str, str]:
         start = time.perf_counter()
         response = self.client.post("/chat/api/messages", json={"user": self.uid, "text": text},
-                                    name="web chat", timeout=ANSWER_TIMEOUT_S)
+                                    name="web chat")
         latency = (time.perf_counter() - start) * 1000
         if response.status_code != 200:
-            return None, f"web {response.status_code} {response.error or ''}"[:160], ""
+            return None, f"web {response.status_code} {getattr(response, 'error', None) or ''}"[:160], ""
         messages = response.json().get("messages") or []
         if not messages:
             return None, "empty answer", ""
@@ -451,7 +457,8 @@ def cpu_s(pid: int) -> float:
 def cpu_snapshot(stack: Stack) -> dict[str, float]:
     """CPU seconds of each stack process, and of this process (load generator + platform fakes)."""
     snap = {s.name: cpu_s(s.process.pid) for s in stack.services if s.process}
-    snap["bench (locust + fakes)"] = cpu_s(psutil.Process().pid)
+    own = psutil.Process().cpu_times()  # not cpu_s(): the stack's processes are this process's children
+    snap["bench (locust + fakes)"] = own.user + own.system
     return snap
 
 
@@ -470,6 +477,8 @@ def main() -> None:
     parser.add_argument("--steady-s", type=float, default=20.0)
     parser.add_argument("--direct", action="store_true", help="also compare Rasa REST with REST + tracker GET")
     parser.add_argument("--env", action="append", default=[], help="extra KEY=VALUE for the stack")
+    parser.add_argument("--rasa-processes", type=int, default=1, metavar="N",
+                        help="N Rasa processes on the one SQLite tracker file, conversations split by sender")
     parser.add_argument("--scaled", type=int, default=0, metavar="N",
                         help="N Rasa workers on PostgreSQL trackers + Redis locks, N action-server workers")
     args = parser.parse_args()
@@ -479,7 +488,9 @@ def main() -> None:
     extra = channel_env(World.line.url, World.telegram.url)
     extra.update(dict(kv.split("=", 1) for kv in args.env))
     databases: list[subprocess.Popen] = []
-    config = StackConfig.ephemeral(DATA, extra_env=extra)
+    config = StackConfig.ephemeral(DATA, rasa_processes=args.rasa_processes, extra_env=extra)
+    if args.rasa_processes > 1:
+        args.env.append(f"{args.rasa_processes} Rasa processes (SQLite, by sender)")
     if args.scaled:
         db_env, databases = start_databases()
         extra.update(db_env, SANIC_WORKERS=str(args.scaled), ACTION_SERVER_SANIC_WORKERS=str(args.scaled))
