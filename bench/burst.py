@@ -4,15 +4,16 @@ Starts the fake LINE and Telegram APIs (in this process) and the real stack (Ras
 gateway on free ports, data in var/burst) with the gateway pointed at the fakes. Simulated users write
 through signed LINE webhooks, Telegram webhooks and the web chat API (a third each):
   * burst: 300 users (spawned within 10 s), 3 messages each, each user waits for its answer and thinks
-    1-3 s between messages (a campus legal talk where the speaker shows the QR code);
+    4-10 s before the next (a campus legal talk where the speaker shows the QR code: 900 messages within
+    about 30 s, the issue's scenario); `--think 1,3` packs the same 900 messages into ~15 s (stress);
   * steady: 20 users for 20 s, thinking 2-4 s between messages (below the per-user rate limit).
 Latency is from the webhook POST to the first outgoing platform call the fakes record (LINE reply/push,
 Telegram sendMessage) or, for the web chat, to the HTTP answer. Also printed: throughput, errors,
 messages sent vs answered (missing ones are listed), resident memory of each process (with children),
 and a Rasa-direct comparison of one REST call per message against REST + tracker GET (the gateway's
 second call). Everything listens on 127.0.0.1; the run is bounded (< 5 minutes with start-up).
-Usage: .venv/bin/python bench/burst.py [--users 300] [--messages 3] [--steady-users 20] [--steady-s 20]
-       [--rasa-processes N] [--scaled N]
+Usage: .venv/bin/python bench/burst.py [--users 300] [--messages 3] [--think 4,10] [--steady-users 20]
+       [--steady-s 20] [--rasa-processes N] [--scaled N]
 """
 
 from __future__ import annotations
@@ -157,6 +158,9 @@ class World:
     messages: int | None = 3
     think: tuple[float, float] = (1.0, 3.0)
     counter = itertools.count()
+    # locust replaces users that finished while it is still spawning; the phase must have exactly
+    # `max_users` people however fast they are served, so the extra ones leave without a word.
+    max_users: int | None = None
 
 
 def _fire(kind: str, name: str, started: float, latency_ms: float | None, error: str) -> None:
@@ -188,6 +192,8 @@ class ChatUser(FastHttpUser):
         raise NotImplementedError
 
     def run_one(self) -> None:
+        if World.max_users is not None and self.n >= World.max_users:
+            raise StopUser()
         if World.messages is not None and self.sent >= World.messages:
             raise StopUser()
         text = self.question()
@@ -325,6 +331,7 @@ def run_phase(host: str, name: str, users: int, spawn_s: float, messages: int | 
               think: tuple[float, float], duration_s: float | None, limit_s: float) -> Phase:
     phase = Phase(name)
     World.phase, World.messages, World.think = phase, messages, think
+    World.counter, World.max_users = itertools.count(), (users if messages is not None else None)
     env = Environment(user_classes=[LineUser, TelegramUser, WebUser], host=host)
     runner = env.create_local_runner()
     phase.began = time.perf_counter()
@@ -357,7 +364,8 @@ def summarise(phase: Phase, expected: int | None) -> list[str]:
         + (f" (expected {expected})" if expected is not None else "")
         + f", {len(done) - len(answered)} errors, {sum(o.busy for o in answered)} answered 'busy, send again'"
         + f", {sum(o.limited for o in answered)} rate-limited"
-        + f"; {len(answered) / wall:.1f} answers/s over {wall:.1f} s",
+        + f"; {len(answered) / wall:.1f} answers/s over {wall:.1f} s"
+        + (f"; sent within {max(o.started for o in done) - min(o.started for o in done):.1f} s" if done else ""),
         f"  latency webhook in -> outgoing call: p50 {pct(lat, .5):.0f} ms  p95 {pct(lat, .95):.0f} ms  "
         f"p99 {pct(lat, .99):.0f} ms  max {max(lat, default=float('nan')):.0f} ms  "
         f"mean {statistics.mean(lat) if lat else float('nan'):.0f} ms",
@@ -473,6 +481,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=300)
     parser.add_argument("--messages", type=int, default=3)
     parser.add_argument("--spawn-s", type=float, default=10.0)
+    parser.add_argument("--think", default="4,10", help="seconds a burst user thinks between messages: LO,HI")
     parser.add_argument("--steady-users", type=int, default=20)
     parser.add_argument("--steady-s", type=float, default=20.0)
     parser.add_argument("--direct", action="store_true", help="also compare Rasa REST with REST + tracker GET")
@@ -514,9 +523,10 @@ def main() -> None:
             memory_idle = {s.name: rss_mib(s.process.pid) for s in stack.services if s.process}
             host = stack.config.gateway_url
             cpu_before = cpu_snapshot(stack)
-            burst = run_phase(host, f"burst ({args.users} users x {args.messages} messages, think 1-3 s)",
-                              args.users, args.spawn_s, args.messages, (1.0, 3.0), None, limit_s=180)
-            report += summarise(burst, len({o.user for o in burst.outcomes}) * args.messages)
+            think = tuple(float(x) for x in args.think.split(","))
+            burst = run_phase(host, f"burst ({args.users} users x {args.messages} messages, think {args.think} s)",
+                              args.users, args.spawn_s, args.messages, think, None, limit_s=180)
+            report += summarise(burst, args.users * args.messages)
             report.append("  " + cpu_per_message(cpu_before, cpu_snapshot(stack),
                                                  sum(1 for o in burst.outcomes if o.latency_ms is not None)))
             memory_peak = {s.name: rss_mib(s.process.pid) for s in stack.services if s.process}
