@@ -13,7 +13,8 @@ that lived only in memory was lost when the gateway died, and the in-memory dedu
 3. When the answer was delivered (or the user was told to try again) the row is done and its body is
    emptied: only the key stays, for dedupe. An unexpected failure marks it failed (the body is kept for
    a look at what went wrong).
-4. A pending row whose lease ran out belonged to a process that died. Gateways claim such orphans with
+4. A pending row whose lease ran out belonged to a process that died (a restarted gateway does not wait
+   for the leases of its dead predecessor on the same host: `expire_dead_local_leases`). Gateways claim such orphans with
    a compare-and-set UPDATE (two gateways sharing the database never take the same row) and replay them
    through the live path, oldest first. A row taken `max_attempts` times without finishing is marked
    failed instead: an event that crashes the gateway must not crash it forever.
@@ -72,7 +73,27 @@ def _row(event: InboxEvent) -> InboxRow:
 
 def process_id() -> str:
     """Who holds a lease: host, pid and a random part (a restarted process is someone else)."""
-    return f"{socket.gethostname()[:30]}:{os.getpid()}:{random.randrange(1 << 30):x}"
+    return f"{_host()}:{os.getpid()}:{random.randrange(1 << 30):x}"
+
+
+def _host() -> str:
+    return socket.gethostname()[:30]
+
+
+def _local_owner_is_dead(owner: str) -> bool:
+    """Whether `owner` (see process_id) was a process of this host that no longer runs. Unknown formats,
+    other hosts, live pids and pids we may not signal all count as alive: their leases just run out."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != _host() or not pid_text.isdigit():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 class Inbox:
@@ -179,6 +200,25 @@ class Inbox:
             )
         return result.rowcount
 
+    def expire_dead_local_leases(self, now: datetime | None = None) -> int:
+        """End at once the leases held by gateway processes of this host that no longer run.
+
+        Why: after a kill -9 (or an OOM kill) the restarted gateway would otherwise wait up to `lease_s`
+        before it answers what its predecessor had accepted. A pid that is running again (reused) keeps
+        its leases, which then simply run out. Returns the number of rows freed."""
+        now = now or utcnow()
+        with self.store.session() as session:
+            owners = set(session.scalars(
+                select(InboxEvent.claimed_by).where(InboxEvent.status == PENDING, InboxEvent.lease_until >= now,
+                                                    InboxEvent.claimed_by.like(f"{_host()}:%")).distinct()))
+            dead = sorted(o for o in owners if o and o != self.owner and _local_owner_is_dead(o))
+            if not dead:
+                return 0
+            result = session.execute(
+                update(InboxEvent).where(InboxEvent.status == PENDING, InboxEvent.claimed_by.in_(dead))
+                .values(lease_until=now - timedelta(seconds=1)))
+            return result.rowcount
+
     @staticmethod
     def _orphan(now: datetime):  # type: ignore[no-untyped-def]
         return and_(InboxEvent.status == PENDING,
@@ -250,6 +290,7 @@ class ChannelInbox:
         self._unwritten: dict[int, tuple[str, str]] = {}  # row id -> (status, reason)
         self._task: asyncio.Task[None] | None = None
         self._last_purge = float("-inf")
+        self._started = False
 
     async def accept(self, events: Sequence[NewEvent]) -> list[InboxRow]:
         """Store the events (raises when the database cannot be written); returns the new rows."""
@@ -321,6 +362,11 @@ class ChannelInbox:
 
     async def beat(self) -> int:
         """One round: write pending finishes, renew leases, replay orphans, purge; returns rows replayed."""
+        if not self._started:  # the first beat of a (re)started gateway: take over a dead predecessor's rows
+            self._started = True
+            freed = await asyncio.to_thread(self.inbox.expire_dead_local_leases)
+            if freed:
+                logger.warning("inbox: %d %s events of a gateway that died are replayed now", freed, self.channel)
         await asyncio.to_thread(self._flush)
         if self.in_flight:
             await asyncio.to_thread(self.inbox.renew, self.in_flight)

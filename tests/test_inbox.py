@@ -170,3 +170,25 @@ async def test_the_channel_side_renews_replays_and_releases(case_store):
     assert live.id not in channel.in_flight
     await channel.stop()
     assert Inbox(case_store, owner="next").claim_orphans("line")[0].event_key == "orphan", "released at stop"
+
+
+def test_a_restarted_gateway_takes_over_the_rows_of_its_dead_predecessor_at_once(case_store):
+    import os
+    import subprocess
+    import sys
+
+    from channels.inbox import _host
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(gone.stdout)  # a process of this host that has exited
+    dead = Inbox(case_store, owner=f"{_host()}:{dead_pid}:1a")
+    alive_elsewhere = Inbox(case_store, owner=f"{_host()}:{os.getpid()}:2b")  # a live process (this one)
+    other_host = Inbox(case_store, owner="another-host:1:3c")
+    dead.accept("line", [ev("D1")])
+    alive_elsewhere.accept("line", [ev("A1")])
+    other_host.accept("line", [ev("H1")])
+    restarted = Inbox(case_store, owner=f"{_host()}:{os.getpid()}:4d")
+    assert restarted.claim_orphans("line") == [], "all three leases are still running"
+    assert restarted.expire_dead_local_leases() == 1
+    assert [r.event_key for r in restarted.claim_orphans("line")] == ["D1"], \
+        "only the dead local process's row; a live process and another host keep theirs until the lease ends"
