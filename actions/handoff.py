@@ -98,9 +98,10 @@ def _store() -> Any:
 
 
 def _open_case_of(sender: str) -> Optional[int]:
+    """A read: it does not wait for SQLite's write lock (a locked database does not hold up the form)."""
     from cases.service import open_case_for
 
-    with _store().session() as session:
+    with _store().read() as session:
         case = open_case_for(session, sender)
         return case.id if case else None
 

@@ -1,9 +1,10 @@
 """A short coverage-guided fuzz run (atheris) over the LINE and Telegram webhook payload parsing.
 
 Each input is a correctly signed body (so the fuzzer gets past the signature check) going through what
-the webhook handlers run before answering: LINE's WebhookParser.parse + the event dispatch
-(channels/line/events.py, with a stand-in conversation), Telegram's Update.de_json + the per-chat
-ordering key. The exceptions the handlers turn into a 400 are expected; any other exception is a crash
+the webhook handlers run: LINE's WebhookParser.parse, the webhook's own body checks and inbox rows
+(channels/line/channel.py `inbox_events`: `events` entries that are not objects are a 400), the stored
+event read back as a replay would (`event_from_json`) and the event dispatch (channels/line/events.py,
+with a stand-in conversation); Telegram's Update.de_json + the per-chat ordering key. The exceptions the handlers turn into a 400 are expected; any other exception is a crash
 (it would be a 500) and stops the run with the input saved by libFuzzer.
 Usage: .venv/bin/python bench/fuzz_webhooks.py [--seconds 60]   (atheris==3.0.0)
 """
@@ -27,6 +28,7 @@ with atheris.instrument_imports():
     from linebot.v3.exceptions import InvalidSignatureError
     from telegram import Bot, Update
 
+    from channels.line.channel import event_from_json, inbox_events
     from channels.line.events import EventContext, reply_for
     from channels.line.support import PayloadStore
     from channels.replies import BotReply, OutMessage
@@ -36,6 +38,7 @@ from fakes.payloads import FIXTURES, sign  # noqa: E402
 from fakes.secrets import LINE_SECRET, TELEGRAM_TOKEN  # noqa: E402
 
 LINE_HANDLED = (ValueError, KeyError, TypeError)  # channels/line/channel.py answers these with 400
+REPLAY_HANDLED = (ValueError, KeyError, TypeError)  # LineChannel.replay marks such a stored event failed
 TELEGRAM_HANDLED = (ValueError, TypeError, KeyError, AttributeError)  # channels/telegram/channel.py: 400
 
 
@@ -59,8 +62,17 @@ def line_target(text: str) -> None:
     except LINE_HANDLED:
         COUNTS["line_400"] += 1
         return
+    events = payload.events or []
+    rows = inbox_events(text, events)  # what the webhook stores before its 200 (None: a 400)
+    if rows is None:
+        COUNTS["line_400"] += 1
+        return
     COUNTS["line_ok"] += 1
-    for event in payload.events or []:
+    for event, row in zip(events, rows, strict=True):
+        try:
+            event_from_json(row.body)  # a replay after a crash reads the stored event back
+        except REPLAY_HANDLED:
+            pass
         try:
             LOOP.run_until_complete(reply_for(event, CONTEXT))
         except Exception as exc:  # the channel logs these and sends UNAVAILABLE_REPLY: still worth knowing

@@ -1,12 +1,22 @@
-"""Performance patches for rasa 3.6.21, applied when the `bot` package is imported inside Rasa.
+"""Patches for rasa 3.6.21, applied when the `bot` package is imported inside Rasa.
 
-Why: rasa's RemoteAction checks every action server response with `jsonschema.validate(result, schema)`.
+1. Performance. Why: rasa's RemoteAction checks every action server response with `jsonschema.validate(result, schema)`.
 That call re-checks the (large) events schema against the JSON Schema meta-schema and rebuilds a
 validator and its reference resolver each time: 19.6 ms per response on this machine, 40-55 % of the Rasa
 server's CPU under load (py-spy, bench/burst.py). Validating with one validator built once gives the same
 answers (same schema, same draft, same ValidationError) in 0.3 ms.
 
-The patch is applied only to the rasa version it was written for; any other version is left alone and
+2. A tracker store that fails loudly. Rasa wraps every tracker store in a FailSafeTrackerStore: when the
+save of a turn fails (SQLite "database is locked" after pysqlite's 5 s, PostgreSQL down) it logs, keeps
+the turn in a process-local InMemoryTrackerStore that is never read back, and answers 200 as if the turn
+had been kept; when a read fails it starts the conversation anew (None), and the next save, which appends
+"the events after those already stored", would then write the new conversation's tail onto the old one.
+The user is answered but the turn is silently forgotten (a consent given in the handoff form is lost, the
+form asks again). Patched, both raise: the rest_parse channel answers 500, the gateway tells the user to
+send the message again (UNAVAILABLE_REPLY, a 再試一次 button), and the stored conversation is unchanged,
+so the resent message is handled as if it were the first (tests/test_faults_database.py).
+
+The patches are applied only to the rasa version it was written for; any other version is left alone and
 says so in the log, so an upgrade can never silently run a wrong patch.
 """
 
@@ -49,6 +59,35 @@ def _validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
         raise e
 
 
+def _cause(e: Exception) -> str:
+    """The driver's error alone: SQLAlchemy's message also holds the statement's parameters (user texts)."""
+    orig = getattr(e, "orig", None)
+    return f"{type(orig or e).__name__}: {orig}" if orig is not None else type(e).__name__
+
+
+class TrackerStoreUnavailable(RuntimeError):
+    """The tracker store could not save or read a conversation (the message says why, without user data)."""
+
+
+async def _save_or_raise(self: Any, tracker: Any) -> None:
+    """FailSafeTrackerStore.save without the silent in-memory fallback."""
+    try:
+        await self._tracker_store.save(tracker)
+    except Exception as e:
+        logger.error("tracker store: a turn was not saved (%s); the user is told to resend it", _cause(e))
+        # `from None`: Sanic logs the traceback, and the original one carries the statement's parameters
+        raise TrackerStoreUnavailable(f"turn not saved: {_cause(e)}") from None
+
+
+async def _retrieve_or_raise(self: Any, sender_id: Text) -> Any:
+    """FailSafeTrackerStore.retrieve without turning a failed read into a new conversation."""
+    try:
+        return await self._tracker_store.retrieve(sender_id)
+    except Exception as e:
+        logger.error("tracker store: the conversation could not be read (%s)", _cause(e))
+        raise TrackerStoreUnavailable(f"conversation not read: {_cause(e)}") from None
+
+
 def install() -> bool:
     """Apply the patches if this is the rasa they were written for. Returns whether they are in place."""
     try:
@@ -59,9 +98,13 @@ def install() -> bool:
     if getattr(RemoteAction._validate_action_result, _MARK, False):
         return True
     if rasa.__version__ != PATCHED_RASA_VERSION:
-        logger.warning("rasa %s is not %s: action-response validation left unpatched (slower)",
-                       rasa.__version__, PATCHED_RASA_VERSION)
+        logger.warning("rasa %s is not %s: patches not applied (slower action-response validation, "
+                       "silent tracker-store fallback)", rasa.__version__, PATCHED_RASA_VERSION)
         return False
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
     setattr(_validate_action_result, _MARK, True)
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    FailSafeTrackerStore.save = _save_or_raise  # type: ignore[method-assign]
+    FailSafeTrackerStore.retrieve = _retrieve_or_raise  # type: ignore[method-assign]
     return True

@@ -30,7 +30,8 @@ from cases.models import ASSIGNED, CLOSED, Case, utcnow
 from cases.outbox import OutboxWorker
 from cases.service import CaseDraft, TranscriptLine, open_case, record_rating, route_user_message
 from cases.transcript import transcript_from_events
-from channels.replies import BotReply, OutMessage
+from channels.conversation import UNAVAILABLE_REPLY
+from channels.replies import BotReply, Button, OutMessage
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -43,6 +44,7 @@ logger = logging.getLogger(__name__)
 RATING = re.compile(r'^/rate_case\s*(\{.*\})\s*$', re.S)
 BARE_SCORE = re.compile(r"^\s*([1-5])\s*分?\s*$")
 SURVEY_WINDOW = timedelta(hours=24)
+URGENT_RETRY_DELAYS_S = (1, 2, 5, 10, 30, 60, 120, 300, 600)  # ~19 min in all
 
 
 def _reply(text: str, kind: str, **meta: Any) -> BotReply:
@@ -56,11 +58,17 @@ class CaseRouter:
         self.worker = worker
         self.rasa_base = rasa_base
         self._http = http
+        self._retries: set[asyncio.Task[None]] = set()  # urgent cases being written again
 
     # ---- 2 and 3: before Rasa --------------------------------------------------------------------------
 
     async def before_rasa(self, message: "Incoming", text: str) -> Optional[BotReply]:
-        """A reply that replaces the bot's (rating stored, message passed to staff), or None."""
+        """A reply that replaces the bot's (rating stored, message passed to staff), or None.
+
+        When the case store cannot be read (locked, down), nobody can tell whether staff hold this
+        conversation: the bot answers (a locked database must not make the bot mute) and the error is
+        logged. When it can be read and staff hold the conversation but the message cannot be written
+        to the case thread, the user gets the retry hint (see `_before_rasa`)."""
         try:
             return await asyncio.to_thread(self._before_rasa, message.sender, text)
         except Exception as exc:  # the case store being down must not silence the bot
@@ -75,11 +83,20 @@ class CaseRouter:
             held = session.scalar(select(Case.id).where(Case.sender == sender, Case.status == ASSIGNED))
         if held is None:
             return None
-        with self.store.session() as session:
-            case, first = route_user_message(session, sender, text)
-            if case is None:
-                return None
-            case_id = case.id
+        try:
+            with self.store.session() as session:
+                case, first = route_user_message(session, sender, text)
+                if case is None:
+                    return None
+                case_id = case.id
+        except Exception as exc:
+            # Staff hold this conversation but the message could not be added to its thread (SQLite
+            # locked past the busy timeout, PostgreSQL down). Answering from the bot would cut into the
+            # staff member's conversation and the message would never reach them: ask for it again.
+            logger.warning("cases: message of held case #%s not stored (%s); the user is asked to resend",
+                           held, type(exc).__name__)
+            return BotReply(messages=[OutMessage(text=UNAVAILABLE_REPLY, kind="unavailable",
+                                                 buttons=[Button("再試一次", text[:300])])], intent="")
         logger.info("cases: message of case #%s passed to staff", case_id)
         if first:
             return _reply(texts.HELD_ACK.format(case_id=case_id), "case_ack", case_id=case_id)
@@ -122,11 +139,33 @@ class CaseRouter:
         try:
             case_id = await asyncio.to_thread(self._open, draft)
         except Exception as exc:
-            logger.error("cases: urgent case could not be written (%s)", type(exc).__name__, exc_info=exc)
+            logger.error("cases: urgent case could not be written (%s); retrying in the background",
+                         type(exc).__name__, exc_info=exc)
+            task = asyncio.create_task(self._open_later(draft), name="urgent-case-retry")
+            self._retries.add(task)
+            task.add_done_callback(self._retries.discard)
             return None
         if self.worker is not None:
             self.worker.wake()
         return case_id
+
+    async def _open_later(self, draft: CaseDraft) -> None:
+        """Write an urgent case that could not be written at once (SQLite locked past the busy timeout,
+        PostgreSQL down): the user already has the emergency numbers, and staff must still hear of it.
+        open_case is idempotent per sender (an open case is raised, not duplicated), so a retry after a
+        write that did commit cannot make a second case. Lost only if the gateway stops meanwhile."""
+        for delay in URGENT_RETRY_DELAYS_S:
+            await asyncio.sleep(delay)
+            try:
+                case_id = await asyncio.to_thread(self._open, draft)
+            except Exception as exc:
+                logger.warning("cases: urgent case still not written (%s)", type(exc).__name__)
+                continue
+            logger.info("cases: urgent case #%s written on retry", case_id)
+            if self.worker is not None:
+                self.worker.wake()
+            return
+        logger.error("cases: urgent case given up after %d retries", len(URGENT_RETRY_DELAYS_S))
 
     def _open(self, draft: CaseDraft) -> int:
         with self.store.session() as session:

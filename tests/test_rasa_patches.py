@@ -62,3 +62,52 @@ def test_patched_validation_agrees_with_rasa_and_is_installed_on_import() -> Non
         "unknown_event": ["invalid", "invalid"],
         "responses_not_objects": ["invalid", "invalid"],
     }
+
+
+# Runs in .venv-rasa: a tracker store whose save and read fail (SQLite "database is locked").
+TRACKER_PROBE = r"""
+import asyncio, json, sqlite3
+import sqlalchemy.exc
+from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+import bot  # installs the patches
+from bot.rasa_patches import TrackerStoreUnavailable
+
+def locked(statement):
+    return sqlalchemy.exc.OperationalError(statement, ("user-text-qz7xk",),
+                                           sqlite3.OperationalError("database is locked"))
+
+class Locked(InMemoryTrackerStore):
+    async def save(self, tracker):
+        raise locked("INSERT INTO events")
+    async def retrieve(self, sender_id):
+        raise locked("SELECT")
+
+store = FailSafeTrackerStore(Locked(Domain.empty()))
+out = {}
+for name, call in (("save", lambda: store.save(DialogueStateTracker("rest:u", []))),
+                   ("retrieve", lambda: store.retrieve("rest:u"))):
+    try:
+        asyncio.run(call())
+        out[name] = "no error"
+    except TrackerStoreUnavailable as e:
+        out[name] = [str(e), e.__suppress_context__]
+out["fallback_used"] = store._fallback_tracker_store is not None
+print(json.dumps(out))
+"""
+
+
+def test_a_failing_tracker_store_raises_instead_of_silently_forgetting_the_turn() -> None:
+    """Rasa's FailSafeTrackerStore would keep the turn in memory (never read back) and answer 200, or start
+    the conversation anew on a failed read: patched, both raise, without the user's data in the error."""
+    run = subprocess.run([str(RASA_PY), "-c", TRACKER_PROBE], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    out = json.loads(run.stdout.strip().splitlines()[-1])
+    assert out == {
+        "save": ["turn not saved: OperationalError: database is locked", True],
+        "retrieve": ["conversation not read: OperationalError: database is locked", True],
+        "fallback_used": False,
+    }
+    assert "qz7xk" not in run.stdout + run.stderr, "no user data in the log"
