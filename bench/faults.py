@@ -6,8 +6,8 @@ one message (about 8 per second); after 2 s the named process gets SIGKILL and i
 A message is *accepted* when the webhook answered 200; it is *answered* when the fake LINE API accepted a
 reply or push for it; *told to retry* when that answer carries the retry hint. *Accepted but lost* should
 be 0 in every scenario: the gateway stores each event before its 200 (webhook inbox), and when it is the
-one killed, the restarted gateway answers what it had taken once their lease (LABOURBOT_INBOX_LEASE_S,
-30 s) has run out, within the 60 s this bench waits. Bounded (< 5 minutes).
+one killed, the restarted gateway answers what it had taken at once (the dead process's leases are
+freed on start), within the 60 s this bench waits. Bounded (< 5 minutes).
 Usage: .venv/bin/python bench/faults.py [--users 40]
 """
 
