@@ -22,6 +22,7 @@ import logging
 import os
 import random
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Optional
@@ -80,6 +81,10 @@ class OutboxWorker:
         # its configuration can send; a row nobody can deliver waits (see docs/handoff.md).
         self.deliverable = tuple(d for d in ("line", "telegram") if sender.can_send(d))
         self.expands_staff_rows = bool(settings.staff_destinations)
+        # Outcomes the platform gave but the database did not take (locked, briefly down): written first
+        # thing on the next cycle, while this worker still holds the row's lease. Without this the row
+        # would wait for its lease (60 s) and hold back the user's later rows, then be sent again.
+        self._unwritten: list[tuple[int, Callable[[], None]]] = []
 
     def wake(self) -> None:
         """Look for work now (after a staff reply) instead of at the next poll."""
@@ -107,6 +112,11 @@ class OutboxWorker:
 
     async def run_once(self) -> int:
         """Claim the due rows and deliver them; returns how many rows were handled."""
+        while self._unwritten:  # raises while the database still refuses: run_forever retries
+            row_id, write = self._unwritten[0]
+            await asyncio.to_thread(write)
+            self._unwritten.pop(0)
+            logger.info("outbox: outcome of row %s recorded late", row_id)
         claimed = await asyncio.to_thread(self.claim)
         if not claimed:
             return 0
@@ -117,13 +127,21 @@ class OutboxWorker:
         try:
             await self.sender.send(row.message)
         except DeliveryError as exc:
-            await asyncio.to_thread(self.mark_failed, row, exc.reason, exc.retriable)
+            await self._record(row, lambda: self.mark_failed(row, exc.reason, exc.retriable))
             return
         except Exception as exc:  # a bug in sending must not kill the worker; retry later
-            await asyncio.to_thread(self.mark_failed, row, type(exc).__name__, True)
             logger.error("outbox: row %s failed unexpectedly", row.id, exc_info=exc)
+            await self._record(row, lambda: self.mark_failed(row, type(exc).__name__, True))
             return
-        await asyncio.to_thread(self.mark_sent, row)
+        await self._record(row, lambda: self.mark_sent(row))
+
+    async def _record(self, row: Claimed, write: Callable[[], None]) -> None:
+        try:
+            await asyncio.to_thread(write)
+        except Exception as exc:
+            logger.warning("outbox: row %s done but not recorded (%s); recorded on the next cycle",
+                           row.id, type(exc).__name__)
+            self._unwritten.append((row.id, write))
 
     # ---- database side (run in a thread) -------------------------------------------------------------
 

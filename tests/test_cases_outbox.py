@@ -205,3 +205,44 @@ async def test_refused_messages_give_up_and_rows_nobody_can_send_wait(case_store
                     ("staff_alert", "staff", "pending"), ("staff_alert", "staff", "pending"),
                     ("staff_reply", "line", "pending")]
     assert no_groups.deliverable == ("line", "telegram") and not no_groups.expands_staff_rows
+
+
+async def test_an_outcome_the_locked_database_refused_is_recorded_on_the_next_cycle(case_settings, settings,
+                                                                                   channels, line_api):
+    """LINE accepted the push but the row could not be marked sent (SQLite locked past its busy timeout):
+    the worker records it on its next cycle, within its lease, instead of leaving the row to be claimed
+    again after the lease (a second push) and holding back the user's later rows meanwhile."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    from cases.db import CaseStore
+
+    url = make_url(case_settings.sqlalchemy_url)
+    if url.get_backend_name() != "sqlite":
+        pytest.skip("provokes SQLite's 'database is locked'; the PostgreSQL run covers the rest of the outbox")
+    settings.telegram_staff_chat_id = ""
+    settings.sqlite_busy_timeout_s = 0.2
+    store = CaseStore(settings)
+    sender = PlatformSender(channels)
+    worker = OutboxWorker(store, settings, sender, worker_id="worker-locked")
+    try:
+        new_case(store)
+        [claimed] = worker.claim()
+        locker = sqlite3.connect(url.database, timeout=0.1, isolation_level=None)
+        locker.execute("BEGIN EXCLUSIVE")
+        try:
+            await worker._deliver(claimed)  # LINE accepts; marking it sent fails
+        finally:
+            locker.execute("COMMIT")
+            locker.close()
+        with store.session() as s:
+            assert s.get(OutboxMessage, claimed.id).status == "pending"
+        await worker.run_once()
+        with store.session() as s:
+            assert s.get(OutboxMessage, claimed.id).status == "sent"
+        await drain(worker)
+        assert len(pushes_to(line_api, LINE_GROUP)) == 1 and pushes_to(line_api, LINE_GROUP, status=409) == []
+    finally:
+        await sender.close()
+        store.dispose()
