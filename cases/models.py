@@ -229,3 +229,15 @@ class InboxEvent(Base):
     claimed_by: Mapped[Optional[str]] = mapped_column(String(64))
     last_error: Mapped[Optional[str]] = mapped_column(String(300))
     done_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class ButtonPayload(Base):
+    """A button's payload too long for the platform (LINE postback data, Telegram callback_data), under
+    the short id the button carries (channels/payloads.py). Kept so that a button still works after a
+    gateway restart or when another gateway process receives the tap; deleted after `keep_days`."""
+
+    __tablename__ = "button_payloads"
+
+    key: Mapped[str] = mapped_column(String(24), primary_key=True)
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -80,4 +80,4 @@ def test_every_command_has_help_with_an_example(cli):
         result = cli(*command, "--help")
         assert result.returncode == 0 and "Example:" in result.stdout, command
     migrate = cli("cases", "migrate")
-    assert migrate.returncode == 0 and "0002" in migrate.stdout
+    assert migrate.returncode == 0 and "0003" in migrate.stdout

@@ -25,7 +25,7 @@ from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.webhooks import Event
 from linebot.v3.models.events import UnknownEvent
 
-from channels import inbox
+from channels import inbox, payloads
 from channels.conversation import UNAVAILABLE_REPLY
 from channels.line.client import LineSender
 from channels.line.events import EventContext, reply_for, source_id
@@ -60,6 +60,7 @@ class LineChannel:
             self.settings.line_channel_access_token.get_secret_value(),
             reply_max_age_s=self.settings.line_reply_token_max_age_s,
         )
+        self.payloads.table = payloads.for_app(app)  # buttons keep working across restarts and processes
         self.context = EventContext(conversations=app.state.conversations, payloads=self.payloads)
         self.inbox = inbox.for_app(app, "line", self.replay)
         self.inbox.start()  # replays what a dead gateway left, then renews our leases
@@ -69,6 +70,7 @@ class LineChannel:
             await self.inbox.stop(drain=self.tasks.drain)
         else:
             await self.tasks.drain()
+        await self.payloads.flush()
         if self.sender is not None:
             await self.sender.close()
 

@@ -127,7 +127,7 @@ async def on_message(event: MessageEvent, ctx: EventContext) -> BotReply | None:
 
 async def on_postback(event: PostbackEvent, ctx: EventContext) -> BotReply:
     """A pressed button: its payload is the user's message (long payloads travel as short ids)."""
-    payload = ctx.payloads.unpack(event.postback.data or "")
+    payload = await ctx.payloads.unpack_async(event.postback.data or "")
     if not payload:
         return canned(EXPIRED_BUTTON_REPLY, topic_shortcuts())
     return await _ask(ctx, event, payload)

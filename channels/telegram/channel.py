@@ -24,7 +24,7 @@ from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
-from channels import inbox
+from channels import inbox, payloads
 from channels.settings import ChannelSettings
 from channels.telegram.handlers import DEPS_KEY, make_deps, register
 from channels.telegram.processor import PerChatUpdateProcessor, chat_key
@@ -93,7 +93,9 @@ class TelegramChannel:
         self.router.add_api_route(WEBHOOK_PATH, self.webhook, methods=["POST"], include_in_schema=False)
 
     async def start(self, app: FastAPI) -> None:
-        self.application.bot_data[DEPS_KEY] = make_deps(app.state.conversations)
+        deps = make_deps(app.state.conversations)
+        deps.payloads.table = payloads.for_app(app)  # buttons keep working across restarts and processes
+        self.application.bot_data[DEPS_KEY] = deps
         self.inbox = inbox.for_app(app, "telegram", self.replay)
         self._starter = asyncio.create_task(self._start_when_reachable())
 
@@ -129,6 +131,9 @@ class TelegramChannel:
             else:
                 await self.application.stop()
             await self.application.shutdown()
+        deps = self.application.bot_data.get(DEPS_KEY)
+        if deps is not None:
+            await deps.payloads.flush()
 
     async def webhook(self, request: Request) -> JSONResponse:
         """Check the secret token, store and queue the update, answer 200 once it is stored (else 503)."""

@@ -147,7 +147,7 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await query.answer()
     except TelegramError as exc:  # too old to answer: the reply below still matters
         logger.info("telegram: callback answer failed (%s)", type(exc).__name__)
-    payload = _deps(context).payloads.unpack(query.data or "")
+    payload = await _deps(context).payloads.unpack_async(query.data or "")
     if not payload:
         await send_reply(update, context, canned(EXPIRED_BUTTON_REPLY, topic_shortcuts()))
         return
