@@ -6,7 +6,8 @@ through signed LINE webhooks, Telegram webhooks and the web chat API (a third ea
   * burst: 300 users (spawned within 10 s), 3 messages each, each user waits for its answer and thinks
     4-10 s before the next (a campus legal talk where the speaker shows the QR code: 900 messages within
     about 30 s, the issue's scenario); `--think 1,3` packs the same 900 messages into ~15 s (stress);
-  * steady: 20 users for 20 s, thinking 2-4 s between messages (below the per-user rate limit).
+  * steady: 20 users arriving within 5 s, for 20 s, thinking 2-4 s between messages (below the per-user
+    rate limit).
 Latency is from the webhook POST to the first outgoing platform call the fakes record (LINE reply/push,
 Telegram sendMessage) or, for the web chat, to the HTTP answer. Also printed: throughput, errors,
 messages sent vs answered (missing ones are listed), resident memory of each process (with children),
@@ -532,7 +533,7 @@ def main() -> None:
             memory_peak = {s.name: rss_mib(s.process.pid) for s in stack.services if s.process}
             if args.steady_s > 0:
                 steady = run_phase(host, f"steady ({args.steady_users} users, think 2-4 s, {args.steady_s:.0f} s)",
-                                   args.steady_users, 1.0, None, (2.0, 4.0), args.steady_s, limit_s=args.steady_s + 60)
+                                   args.steady_users, 5.0, None, (2.0, 4.0), args.steady_s, limit_s=args.steady_s + 60)
                 gevent.sleep(3)  # answers still in flight are counted by the users themselves
                 report += summarise(steady, None)
             if args.direct:
