@@ -16,12 +16,18 @@ form asks again). Patched, both raise: the rest_parse channel answers 500, the g
 send the message again (UNAVAILABLE_REPLY, a 再試一次 button), and the stored conversation is unchanged,
 so the resent message is handled as if it were the first (tests/test_faults_database.py).
 
+3. One HTTP connection pool per endpoint. Rasa's EndpointConfig.request opens a new aiohttp session, so a
+new TCP connection, for every call to the action server (one to three per message): 6 % of Rasa's CPU
+in bench/burst.py, plus an accept on the action server each time. Patched, `async with
+endpoint.session()` yields one long-lived session per endpoint and event loop, left open.
+
 The patches are applied only to the rasa version it was written for; any other version is left alone and
 says so in the log, so an upgrade can never silently run a wrong patch.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from typing import Any, Dict, Text
@@ -88,6 +94,32 @@ async def _retrieve_or_raise(self: Any, sender_id: Text) -> Any:
         raise TrackerStoreUnavailable(f"conversation not read: {_cause(e)}") from None
 
 
+class _KeptOpen:
+    """`async with` yields the endpoint's long-lived session and does not close it."""
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+
+    async def __aenter__(self) -> Any:
+        return self._session
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+def _shared_session(original: Any) -> Any:
+    def session(self: Any) -> _KeptOpen:
+        loop = asyncio.get_running_loop()
+        kept = self.__dict__.get("_labourbot_session")
+        if kept is None or kept[0] is not loop or kept[1].closed:
+            kept = (loop, original(self))
+            self.__dict__["_labourbot_session"] = kept
+        return _KeptOpen(kept[1])
+
+    setattr(session, _MARK, True)
+    return session
+
+
 def install() -> bool:
     """Apply the patches if this is the rasa they were written for. Returns whether they are in place."""
     try:
@@ -102,9 +134,11 @@ def install() -> bool:
                        "silent tracker-store fallback)", rasa.__version__, PATCHED_RASA_VERSION)
         return False
     from rasa.core.tracker_store import FailSafeTrackerStore
+    from rasa.utils.endpoints import EndpointConfig
 
     setattr(_validate_action_result, _MARK, True)
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     FailSafeTrackerStore.save = _save_or_raise  # type: ignore[method-assign]
     FailSafeTrackerStore.retrieve = _retrieve_or_raise  # type: ignore[method-assign]
+    EndpointConfig.session = _shared_session(EndpointConfig.session)  # type: ignore[method-assign]
     return True

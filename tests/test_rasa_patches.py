@@ -111,3 +111,35 @@ def test_a_failing_tracker_store_raises_instead_of_silently_forgetting_the_turn(
         "fallback_used": False,
     }
     assert "qz7xk" not in run.stdout + run.stderr, "no user data in the log"
+
+
+SESSION_PROBE = r"""
+import asyncio, json
+import bot  # installs the patches
+from rasa.utils.endpoints import EndpointConfig
+
+actions, nlg = EndpointConfig("http://127.0.0.1:1/webhook"), EndpointConfig("http://127.0.0.1:2/nlg")
+
+async def sessions():
+    async with actions.session() as first:
+        pass
+    async with actions.session() as second:
+        pass
+    async with nlg.session() as other:
+        pass
+    return first, second, other
+
+loop_one = asyncio.new_event_loop()
+first, second, other = loop_one.run_until_complete(sessions())
+later, _, _ = asyncio.new_event_loop().run_until_complete(sessions())
+print(json.dumps({"reused": first is second, "open_after_with": not first.closed,
+                  "per_endpoint": first is not other, "per_loop": later is not first}))
+"""
+
+
+def test_endpoint_sessions_are_kept_open_and_reused_per_endpoint_and_loop() -> None:
+    run = subprocess.run([str(RASA_PY), "-c", SESSION_PROBE], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert json.loads(run.stdout.strip().splitlines()[-1]) == {
+        "reused": True, "open_after_with": True, "per_endpoint": True, "per_loop": True}
