@@ -13,8 +13,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
-POINTER="$ROOT/var/pg.dir"  # where the cluster is when it could not live in var/pg (see start)
-PG_DIR="${PG_DIR:-$( [ -f "$POINTER" ] && cat "$POINTER" || echo "$ROOT/var/pg")}"
+REQUESTED="${PG_DIR:-$ROOT/var/pg}"
+# Where the cluster is when the server's user could not reach REQUESTED (see start). Beside REQUESTED, not
+# in the clone, so that each requested folder (CI's var/pg, a test's temporary folder) finds its own
+# cluster again: `stop` with the same PG_DIR as `start` always stops what `start` started.
+POINTER="$REQUESTED.dir"
+PG_DIR="$( [ -f "$POINTER" ] && cat "$POINTER" || echo "$REQUESTED")"
 DATA="$PG_DIR/data"
 DB_NAME="labourbot"
 DB_USER="labourbot"
@@ -77,11 +81,11 @@ start() {
   if ! as_user "$user" test -w "$PG_DIR/run"; then
     # A clone in a private home (e.g. /root, mode 700): the server's user cannot reach var/pg.
     rm -rf "$PG_DIR"
-    PG_DIR="/tmp/labourbot-pg-$(echo "$ROOT" | md5sum | cut -c1-8)"
+    PG_DIR="/tmp/labourbot-pg-$(echo "$REQUESTED" | md5sum | cut -c1-8)"
     DATA="$PG_DIR/data"
     say "$user cannot reach the clone; the cluster goes to $PG_DIR"
     rm -rf "$PG_DIR"
-    mkdir -p "$PG_DIR/run" "$ROOT/var"
+    mkdir -p "$PG_DIR/run" "$(dirname "$POINTER")"
     chown -R "$user" "$PG_DIR"
     chmod 700 "$PG_DIR"
     echo "$PG_DIR" >"$POINTER"

@@ -27,7 +27,8 @@ def database_url(tmp_path_factory) -> Iterator[str]:
     try:
         yield started.stdout.strip().splitlines()[-1]
     finally:
-        subprocess.run(["bash", str(SCRIPT), "stop"], env=env, capture_output=True, timeout=60)
+        stopped = subprocess.run(["bash", str(SCRIPT), "stop"], env=env, capture_output=True, text=True, timeout=60)
+        assert "stopped and removed" in stopped.stderr, f"server left running: {stopped.stderr}"
 
 
 def test_a_postgresql_database_url_selects_postgresql(database_url, tmp_path):
