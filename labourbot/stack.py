@@ -6,7 +6,6 @@ so that all of them run exactly the same commands.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import socket
@@ -26,19 +25,6 @@ MODELS_DIR = PROJECT_ROOT / "models"
 # Longer than the platforms' and proxies' idle keep-alive (uvicorn's default is 5 s): a client reusing a
 # connection the gateway had just closed gets "connection reset" (2 of 918 webhooks in bench/burst.py).
 GATEWAY_KEEP_ALIVE_S = 75
-
-
-def prepare_tracker_db(path: Path) -> None:
-    """Put Rasa's SQLite tracker file in WAL mode (a property of the file, kept across opens).
-
-    Rasa opens it with SQLAlchemy defaults (rollback journal): with several Rasa processes on one file a
-    reader would block the writer. WAL lets them read while one writes, and a commit costs one sync
-    instead of several (0.23 vs 0.68 ms on the development machine)."""
-    import sqlite3
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with contextlib.closing(sqlite3.connect(path, timeout=15)) as db:
-        db.execute("PRAGMA journal_mode=WAL")
 
 
 class StackError(RuntimeError):
@@ -154,7 +140,6 @@ class Stack:
         logs = self.config.data_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         env = self.env()
-        prepare_tracker_db(Path(env["RASA_TRACKER_DB"]))
         for service in self.services:
             self.start_service(service, env, logs)
         self.wait_ready(timeout_s)

@@ -3,7 +3,6 @@ gateway process still works when the tap reaches another one, or the same one af
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import timedelta
 
