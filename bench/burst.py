@@ -36,6 +36,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import gevent
 import httpx
@@ -296,19 +297,24 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else float("nan")
 
 
-def rss_mib(pid: int) -> float:
+def _tree_total(pid: int, measure: Callable[[psutil.Process], float]) -> float:
+    """`measure` summed over a process and its children (NaN when the process is gone)."""
     try:
         proc = psutil.Process(pid)
         procs = [proc, *proc.children(recursive=True)]
     except psutil.NoSuchProcess:
         return float("nan")
-    total = 0
+    total = 0.0
     for p in procs:
         try:
-            total += p.memory_info().rss
+            total += measure(p)
         except psutil.NoSuchProcess:
             pass
-    return total / 2**20
+    return total
+
+
+def rss_mib(pid: int) -> float:
+    return _tree_total(pid, lambda p: p.memory_info().rss) / 2**20
 
 
 def prepare_data() -> None:
@@ -448,19 +454,7 @@ def start_databases() -> tuple[dict[str, str], list[subprocess.Popen]]:
 
 def cpu_s(pid: int) -> float:
     """CPU seconds (user + system) used so far by a process and its children."""
-    try:
-        proc = psutil.Process(pid)
-        procs = [proc, *proc.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return float("nan")
-    total = 0.0
-    for p in procs:
-        try:
-            times = p.cpu_times()
-            total += times.user + times.system
-        except psutil.NoSuchProcess:
-            pass
-    return total
+    return _tree_total(pid, lambda p: sum(p.cpu_times()[:2]))
 
 
 def cpu_snapshot(stack: Stack) -> dict[str, float]:

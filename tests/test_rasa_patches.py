@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
+from rasa_venv import run_probe, run_probe_with_output
 
-from labourbot.config import PROJECT_ROOT
-
-RASA_PY = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
 
 # Runs in .venv-rasa: compares the patched method with rasa's original on valid and invalid responses.
 PROBE = r"""
@@ -48,10 +44,7 @@ print(json.dumps(out))
 
 
 def test_patched_validation_agrees_with_rasa_and_is_installed_on_import() -> None:
-    run = subprocess.run([str(RASA_PY), "-c", PROBE], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                         timeout=300)
-    assert run.returncode == 0, run.stderr[-2000:]
-    out = json.loads(run.stdout.strip().splitlines()[-1])
+    out = run_probe(PROBE)
     assert out.pop("installed") is True
     assert out.pop("faster") is True
     assert out == {
@@ -101,16 +94,13 @@ print(json.dumps(out))
 def test_a_failing_tracker_store_raises_instead_of_silently_forgetting_the_turn() -> None:
     """Rasa's FailSafeTrackerStore would keep the turn in memory (never read back) and answer 200, or start
     the conversation anew on a failed read: patched, both raise, without the user's data in the error."""
-    run = subprocess.run([str(RASA_PY), "-c", TRACKER_PROBE], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                         timeout=300)
-    assert run.returncode == 0, run.stderr[-2000:]
-    out = json.loads(run.stdout.strip().splitlines()[-1])
+    out, printed = run_probe_with_output(TRACKER_PROBE)
     assert out == {
         "save": ["turn not saved: OperationalError: database is locked", True],
         "retrieve": ["conversation not read: OperationalError: database is locked", True],
         "fallback_used": False,
     }
-    assert "qz7xk" not in run.stdout + run.stderr, "no user data in the log"
+    assert "qz7xk" not in printed, "no user data in the log"
 
 
 SESSION_PROBE = r"""
@@ -138,8 +128,5 @@ print(json.dumps({"reused": first is second, "open_after_with": not first.closed
 
 
 def test_endpoint_sessions_are_kept_open_and_reused_per_endpoint_and_loop() -> None:
-    run = subprocess.run([str(RASA_PY), "-c", SESSION_PROBE], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                         timeout=300)
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert json.loads(run.stdout.strip().splitlines()[-1]) == {
+    assert run_probe(SESSION_PROBE) == {
         "reused": True, "open_after_with": True, "per_endpoint": True, "per_loop": True}

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
+from rasa_venv import run_probe
 
-from labourbot.config import PROJECT_ROOT
-
-RASA_PY = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
 
 # Runs in .venv-rasa. Conversations are written by one store and read by the other, in both directions,
 # over two sessions, with saves after every turn (as Rasa does) and a second process-like store.
@@ -87,10 +83,7 @@ asyncio.run(main())
 
 
 def test_sqlite_tracker_store_reads_and_writes_what_rasa_sql_tracker_store_does() -> None:
-    run = subprocess.run([str(RASA_PY), "-c", PROBE], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                         timeout=300)
-    assert run.returncode == 0, run.stderr[-3000:]
-    out = json.loads(run.stdout.strip().splitlines()[-1])
+    out = run_probe(PROBE)
     for sender in ("written-by-ours", "written-by-rasa"):
         # 2 sessions: 3 + 4 + 5 events, then 3 + 4. The latest session is what rasa calls it: events from
         # the newest session_started on (its action_session_start, 10 ms earlier, is not in it): 2 + 4.
