@@ -7,6 +7,8 @@ VENV_RASA := .venv-rasa
 PY        := $(VENV)/bin/python
 RASA      := $(VENV_RASA)/bin/rasa
 LAW_SOURCE ?= $(wildcard ../shared/law/ChLaw-labour.json)
+# Large general codes (民法, 刑法, 職業安全衛生設施規則): import-law keeps only the articles we cite.
+LAW_GENERAL ?= $(wildcard ../shared/law/zh-general)
 MODEL     := models/labourbot.tar.gz
 TRAIN_INPUTS := config.yml $(shell find bot -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) -not -path 'bot/tests/*') labourbot/textnorm.py labourbot/encoders.py
 export PYTHONPATH := $(CURDIR)
@@ -42,9 +44,10 @@ $(MODEL): $(VENV_RASA)/.installed $(TRAIN_INPUTS)
 
 train: $(MODEL)
 
-# Import the official statute texts (MOJ open data) into var/ when a source is given or found.
+# Import the official statute texts (MOJ open data) into var/ when a source is given or found,
+# with the selected articles of the general codes when that folder is there too.
 kb: $(VENV)/.installed
-	@if [ -n "$(LAW_SOURCE)" ]; then $(VENV)/bin/labourbot kb import-law $(LAW_SOURCE); \
+	@if [ -n "$(LAW_SOURCE)" ]; then $(VENV)/bin/labourbot kb import-law $(LAW_SOURCE) $(LAW_GENERAL); \
 	else echo "No law source: download the MOJ open data and run 'labourbot kb import-law FILE'."; fi
 	$(VENV)/bin/labourbot kb build
 

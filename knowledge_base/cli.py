@@ -77,31 +77,47 @@ def _open(data_dir: Optional[Path], encoder: Optional[str], entries: Optional[Pa
         close()
 
 
+def _shorten(citations: list[str], limit: int = 10) -> str:
+    """A readable list; switching a general code between whole and selected touches ~1,300 articles."""
+    if len(citations) <= limit:
+        return "、".join(citations)
+    return "、".join(citations[:limit]) + f" …共 {len(citations)} 條"
+
+
 @kb_app.command("import-law")
 @clean_errors
 def import_law(
     paths: List[Path] = typer.Argument(..., help="法規 JSON 檔（單一法規或 ChLaw.json）或資料夾"),
     force: bool = typer.Option(False, "--force", help="允許以較舊的版本取代已匯入的條文"),
+    all_articles: bool = typer.Option(
+        False, "--all-articles",
+        help="民法、中華民國刑法、職業安全衛生設施規則也全部匯入（預設只匯入選錄的條文，以免無關條文淹沒搜尋結果）"),
     data_dir: Optional[Path] = DataDirOpt,
     entries: Optional[Path] = EntriesOpt,
     as_json: bool = typer.Option(False, "--json", help="以 JSON 輸出結果"),
 ) -> None:
     """匯入全國法規資料庫的法規 JSON；列出增刪修的條文與需要複查的條目。
 
-    例：labourbot kb import-law ChLaw.json
+    民法、中華民國刑法、職業安全衛生設施規則只匯入選錄的條文（見 knowledge_base/general_codes.py）。
+
+    例：labourbot kb import-law ChLaw.json ../shared/law/zh-general
     """
     from . import config
     from .entries import entries_citing, load_entries
+    from .general_codes import is_general_code, select_articles
     from .laws import LawStore, import_laws
 
     settings = config.settings(data_dir, None, entries)
-    report = import_laws(paths, LawStore(settings.laws_dir), force=force)
+    report = import_laws(paths, LawStore(settings.laws_dir), force=force,
+                         select=None if all_articles else select_articles)
+    partial = [] if all_articles else [c.law for c in report.changes if is_general_code(c.law)]
     entry_set = load_entries(settings.entries_dir, strict=False)
     review = entries_citing(entry_set.entries, report.changed_citations)
     refused = [c for c in report.changes if c.status == "refused"]
     if as_json:
         out = report.to_dict()
         out["needs_review"] = [{"id": e.id, "citations": cits} for e, cits in review]
+        out["selected_articles_only"] = partial
         typer.echo(json.dumps(out, ensure_ascii=False, indent=1))
     else:
         labels = {"new": "新匯入", "updated": "已更新", "forced": "已強制取代", "unchanged": "未變動", "refused": "已拒絕"}
@@ -110,13 +126,15 @@ def import_law(
             line += f"，原為 {ch.old_amended}）" if ch.old_amended and ch.old_amended != ch.new_amended else "）"
             if ch.status == "new":
                 line += f" {len(ch.added)} 條"
+            if ch.law in partial:
+                line += "（選錄條文；全部匯入請加 --all-articles）"
             typer.echo(line)
             if ch.status == "refused":
                 typer.echo(f"  匯入的版本比已存的舊；如確定要取代請加 --force")
             if ch.status in ("updated", "forced"):
                 for label, items in (("新增", ch.added), ("刪除", ch.removed), ("修正", ch.modified)):
                     if items:
-                        typer.echo(f"  {label}：{'、'.join(items)}")
+                        typer.echo(f"  {label}：{_shorten(items)}")
         for err in report.errors:
             typer.echo(f"略過：{err}", err=True)
         if review:

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .citations import article_number, clean_law_name, format_citation, number_sort_key
 
@@ -296,12 +296,16 @@ class ImportReport:
         return {"changes": [asdict(c) for c in self.changes], "errors": list(self.errors)}
 
 
-def import_laws(paths: Iterable[Path | str], store: LawStore, force: bool = False) -> ImportReport:
+def import_laws(paths: Iterable[Path | str], store: LawStore, force: bool = False,
+                select: Callable[[LawText], LawText] | None = None) -> ImportReport:
     """Import every law in `paths` (files or directories of *.json) into `store`.
 
-    Unreadable files in a directory are reported in `errors`; a file named explicitly that cannot
-    be read raises LawFormatError.
+    `select` maps each parsed law to the text to store (e.g. `general_codes.select_articles`, which
+    keeps a few articles of the large general codes); it is a parameter rather than built in so this
+    module stays a faithful reader of the official files. Unreadable files in a directory are
+    reported in `errors`; a file named explicitly that cannot be read raises LawFormatError.
     """
+    paths = list(paths)  # read twice below; a generator would be empty the second time
     report = ImportReport()
     explicit = {Path(p) for p in paths if not Path(p).is_dir()}
     for f in iter_law_files(paths):
@@ -313,5 +317,5 @@ def import_laws(paths: Iterable[Path | str], store: LawStore, force: bool = Fals
             report.errors.append(str(exc))
             continue
         for law in laws:
-            report.changes.append(store.import_law(law, force=force))
+            report.changes.append(store.import_law(select(law) if select else law, force=force))
     return report

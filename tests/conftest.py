@@ -27,7 +27,7 @@ def _prepare_knowledge_base(data_dir: Path) -> None:
     """Import the statutes into the stack's data folder; the index builds itself when stale."""
     labourbot = [sys.executable, "-m", "labourbot.cli"]
     env_args = {"env": {**__import__("os").environ, "LABOURBOT_DATA_DIR": str(data_dir)}, "cwd": PROJECT_ROOT}
-    subprocess.run([*labourbot, "kb", "import-law", str(SHARED_LAW / "ChLaw-labour.json")],
+    subprocess.run([*labourbot, "kb", "import-law", str(SHARED_LAW / "ChLaw-labour.json"), str(SHARED_LAW / "zh-general")],
                    check=True, capture_output=True, **env_args)
     subprocess.run([*labourbot, "kb", "build"], check=True, capture_output=True, **env_args)
 

@@ -8,10 +8,18 @@ from pathlib import Path
 import pytest
 
 from knowledge_base import config
-from knowledge_base.laws import LawFormatError, LawStore, import_laws, parse_law_file
+from knowledge_base.citations import format_citation
+from knowledge_base.general_codes import GENERAL_CODES, ArticleRange, is_general_code, select_articles
+from knowledge_base.laws import LawFormatError, LawStore, LawText, import_laws, parse_law_file
 from knowledge_base.testing import SAMPLE_ITEMS, SAMPLE_LAW, write_chlaw_json, write_law_json
 
 REAL_BULK = config.shared_law_dir() / "ChLaw-labour.json"
+GENERAL_DIR = config.shared_law_dir() / "zh-general"
+
+
+def _laws_in_bulk_file() -> int:
+    """How many laws the reference ChLaw-labour.json holds (it grows; tests follow the data)."""
+    return len(json.loads(REAL_BULK.read_bytes().decode("utf-8-sig"))["Laws"])
 
 
 def test_parse_per_law_json_with_bom_and_crlf(tmp_path: Path) -> None:
@@ -116,7 +124,7 @@ def test_store_fingerprint_changes_with_content(tmp_path: Path) -> None:
 def test_import_real_bulk_file(tmp_path: Path) -> None:
     store = LawStore(tmp_path / "laws")
     report = import_laws([REAL_BULK], store)
-    assert len(report.changes) == 25 and not report.errors
+    assert len(report.changes) == _laws_in_bulk_file() and not report.errors
     assert all(c.status == "new" for c in report.changes)
     labour = store.load("勞動基準法")
     assert labour is not None and labour.amended == "2024-07-31"
@@ -135,3 +143,74 @@ def test_real_per_law_files_match_bulk_file(tmp_path: Path) -> None:
     assert single.amended == bulk.amended == "2023-08-16"
     assert [a.citation for a in single.articles] == [a.citation for a in bulk.articles]
     assert [a.text for a in single.articles] == [a.text for a in bulk.articles]
+
+
+# ---------------------------------------------------------------- general codes: selected articles only
+
+
+def _numbers(first: int, last: int, *extra: str) -> list[str]:
+    return [str(n) for n in range(first, last + 1)] + list(extra)
+
+
+# Written out independently of knowledge_base/general_codes.py, from the official texts.
+EXPECTED_SELECTION = {
+    "民法": {format_citation("民法", n) for n in ["184", "188", "195", *_numbers(482, 514, "483-1", "487-1", "501-1")]},
+    "中華民國刑法": {format_citation("中華民國刑法", n) for n in ["302", "304", "339", "339-4"]},
+    "職業安全衛生設施規則": {format_citation("職業安全衛生設施規則", n) for n in ["324-1", "324-2", "324-3", "324-6"]},
+}
+
+
+def _general_codes() -> dict[str, LawText]:
+    laws = [law for f in sorted(GENERAL_DIR.glob("*.json")) for law in parse_law_file(f)]
+    return {law.name: law for law in laws}
+
+
+def test_article_range_orders_zhi_articles_inside() -> None:
+    r = ArticleRange("482", "514")
+    assert "482" in r and "483-1" in r and "514" in r
+    assert "481" not in r and "514-1" not in r and "515" not in r
+    assert "324-3" in ArticleRange("324-1", "324-3") and "324-4" not in ArticleRange("324-1", "324-3")
+
+
+def test_selection_keeps_exactly_the_listed_articles_of_the_real_codes() -> None:
+    codes = _general_codes()
+    assert set(codes) == set(GENERAL_CODES) == set(EXPECTED_SELECTION)
+    for name, whole in codes.items():
+        part = select_articles(whole)
+        assert {a.citation for a in part.articles} == EXPECTED_SELECTION[name], name
+        assert (part.name, part.amended, part.url, part.source) == (whole.name, whole.amended, whole.url, whole.source)
+        assert len(whole.articles) > 300 and whole.articles is not part.articles  # the input is not modified
+        by_cit = whole.article_map()
+        assert all(a == by_cit[a.citation] for a in part.articles)  # texts and chapters as in the source
+    assert {len(select_articles(law).articles) for law in codes.values()} == {39, 4}
+
+
+def test_civil_code_selection_is_tort_employment_and_work_contracts() -> None:
+    civil = select_articles(_general_codes()["民法"])
+    chapters = {a.chapter.rsplit(" / ", 1)[-1] for a in civil.articles}
+    assert chapters == {"第五款 侵權行為", "第七節 僱傭", "第八節 承攬"}
+    whole = _general_codes()["民法"].article_map()
+    assert "旅遊" in whole["民法第514條之1"].chapter  # the next section, outside the selection
+    assert "民法第514條之1" not in civil.article_map() and "民法第1條" not in civil.article_map()
+
+
+def test_selection_leaves_every_other_law_untouched(tmp_path: Path) -> None:
+    laws = parse_law_file(REAL_BULK)
+    assert not any(is_general_code(law.name) for law in laws)
+    assert all(select_articles(law) is law for law in laws)
+    (synthetic,) = parse_law_file(write_law_json(tmp_path / "law.json", SAMPLE_LAW, "20240731", SAMPLE_ITEMS))
+    assert select_articles(synthetic) is synthetic
+
+
+def test_import_of_the_general_code_folder_stores_only_the_selection(tmp_path: Path) -> None:
+    store = LawStore(tmp_path / "laws")
+    report = import_laws([GENERAL_DIR, REAL_BULK], store, select=select_articles)
+    assert not report.errors and len(report.changes) == 3 + _laws_in_bulk_file()
+    for name, citations in EXPECTED_SELECTION.items():
+        stored = store.load(name)
+        assert stored is not None and set(stored.article_map()) == citations
+    assert len(store.load("勞動基準法").articles) == len(
+        next(law for law in parse_law_file(REAL_BULK) if law.name == "勞動基準法").articles)
+    whole = import_laws([GENERAL_DIR / "C0000001.json"], store)  # no selection: the whole code
+    (change,) = whole.changes
+    assert change.status == "updated" and len(store.load("中華民國刑法").articles) > 300
