@@ -1,4 +1,4 @@
-"""Curated Q&A entries: typed loading from `knowledge_base/entries/<topic>.yml` and validation."""
+"""Curated Q&A entries: typed loading from `knowledge_base/entries/<topic>.yml` (or `<topic>.<part>.yml`) and validation."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from typing import Any, Iterable, Mapping
 TOPICS: tuple[str, ...] = (
     "wages", "overtime", "working_hours", "leave", "annual_leave", "termination_severance",
     "retirement_pension", "occupational_injury", "discrimination_gender", "sexual_harassment",
-    "job_scam", "dispute_mediation", "part_time_students", "foreign_workers", "job_search", "other",
+    "job_scam", "dispute_mediation", "part_time_students", "foreign_workers", "job_search", "insurance",
+    "labour_relations", "other",
 )
 AUDIENCES: tuple[str, ...] = ("worker", "student", "employer", "migrant")
 QUESTIONS_RANGE = (3, 8)

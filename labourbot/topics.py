@@ -20,6 +20,8 @@ TOPICS: Final[tuple[str, ...]] = (
     "part_time_students",
     "foreign_workers",
     "job_search",
+    "insurance",
+    "labour_relations",
     "other",
 )
 
@@ -39,6 +41,8 @@ TOPIC_LABELS: Final[dict[str, str]] = {
     "part_time_students": "兼職與學生打工",
     "foreign_workers": "移工權益",
     "job_search": "求職與就業服務",
+    "insurance": "勞保、就保與健保",
+    "labour_relations": "工會與勞資關係",
     "other": "其他與勞工局服務",
 }
 

@@ -22,6 +22,7 @@ from knowledge_base.entries import (
     unbacked_numbers,
     validate_entries,
 )
+from knowledge_base.general_codes import select_articles
 from knowledge_base.laws import parse_law_file
 
 COPY_RUN = 30  # this many characters identical to a statute count as copying it
@@ -34,9 +35,15 @@ def shipped() -> EntrySet:
 
 @lru_cache(maxsize=1)
 def official() -> dict[str, str]:
-    """Citation -> article text of the official MOJ texts in ../shared/law."""
-    path = config.shared_law_dir() / "ChLaw-labour.json"
-    return {a.citation: a.text for law in parse_law_file(path) for a in law.articles}
+    """Citation -> article text of every article an entry may cite, from the MOJ texts in ../shared/law.
+
+    That is the labour laws of ChLaw-labour.json plus the articles of the general codes in zh-general/
+    that an import keeps (knowledge_base.general_codes): an entry citing any other 民法 or 刑法 article
+    would point at a text the bot does not have, so it fails here.
+    """
+    root = config.shared_law_dir()
+    files = [root / "ChLaw-labour.json", *sorted((root / "zh-general").glob("*.json"))]
+    return {a.citation: a.text for f in files for law in parse_law_file(f) for a in select_articles(law).articles}
 
 
 def _report(problems: list[str]) -> str:
@@ -62,8 +69,8 @@ def test_ids_unique_and_well_formed() -> None:
 
 def test_topics_in_vocabulary() -> None:
     s = shipped()
-    bad_files = [(f, t) for f, t in s.file_topics.items() if t not in TOPICS or f.rsplit(".", 1)[0] != t]
-    assert bad_files == [], "file topic must be in the vocabulary and match the file name"
+    bad_files = [(f, t) for f, t in s.file_topics.items() if t not in TOPICS or f.split(".", 1)[0] != t]
+    assert bad_files == [], "file topic must be in the vocabulary and match the file name (<topic>.yml, <topic>.<part>.yml)"
     assert [(e.id, e.topic) for e in s.entries if e.topic not in TOPICS] == []
 
 
