@@ -1,0 +1,101 @@
+"""Which messages are dialogue acts or tool requests, and which are questions for the knowledge base.
+
+The intent classifier is trained on short, clean messages; real messages are long posts that tell a
+story, ask several things and contain numbers. So the classifier decides only what it is good at
+(greetings, thanks, yes/no, buttons, naming an article) and explicit requests are recognised by their
+words; everything else is a question, answered from the knowledge base. Pure functions over the text,
+used by the Rasa NLU component `bot.components.intent_router` (Python 3.10) and by the actions (3.11).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from labourbot.questions import parse
+
+# Intents that are dialogue acts: right for short messages, wrong for a long question that starts
+# with 「你好」 or 「謝謝」.
+DIALOGUE_ACTS: Final[frozenset[str]] = frozenset(
+    {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "out_of_scope"})
+# Intents that start a tool; they need the request's own words, not only the classifier.
+TOOLS: Final[frozenset[str]] = frozenset({"calculate", "check_job_scam", "search_job", "start_quiz"})
+# Below this, a tool or dialogue-act prediction is not trusted and the message goes to the knowledge base.
+MIN_TOOL_CONFIDENCE: Final[float] = 0.6
+# A dialogue act longer than this (content characters) that also asks something is a question.
+MAX_DIALOGUE_ACT_CHARS: Final[int] = 14
+KB_INTENT: Final[str] = "nlu_fallback"  # the rules answer it with action_answer_question
+
+_PERSON = re.compile(
+    r"(?:找|轉|接|要|想|跟|和|同|請|給我|換)\s*(?:個|一個|一位)?\s*(?:真人|專人|人工|承辦人?|客服|真正的人|服務人員|同仁|社工)"
+    r"|真人(?:客服|服務|回覆|回答|協助|談|聊)|轉接|人工客服|(?:勞工局|勞動局|勞工處)的?(?:人|同仁|承辦)"
+    r"|找人(?:談|聊|幫忙|協助|處理)|跟人(?:談|講|說)|打給(?:勞工局|你們)"
+)
+_NOT_PERSON = re.compile(r"(?:是|還是|是不是|不是)\s*真人|真人嗎|機器人")
+_CALC_VERB = re.compile(
+    r"幫(?:我|忙)?(?:算|計算|試算|估)|算(?:一下|算看|給我|看看|出來)|試算|計算(?:一下|看看)?(?:我|看)|我要算|想算|請算|"
+    r"計算機|幫我看(?:一下)?(?:要|可以|能)?(?:領|拿)多少"
+)
+_AMOUNT_QUESTION = re.compile(r"多少|幾天|幾日|怎麼算|如何計算|怎麼計算|算多少")
+_CALC_TARGET = re.compile(r"加班費|特休|特別休假|資遣費|預告|產假|最低工資|時薪|月薪")
+# A personal value the calculators can use: an amount of money or hours/dates of the person's own case.
+_MONEY = re.compile(r"(?:月薪|時薪|薪水|底薪|日薪|薪資|領)\s*(?:約|大概)?\s*[\d０-９一二三四五六七八九兩十百千萬kK.,]+|[\d,]{3,}\s*元|\d+(?:\.\d+)?\s*[萬kK]")
+_HOURS = re.compile(r"\d+(?:\.\d+)?\s*(?:個)?小時|[一二三四五六七八九十兩]+\s*(?:個)?小時")
+
+
+@dataclass(frozen=True)
+class Route:
+    """The intent to act on, and why it differs from the classifier's (empty when it does not)."""
+
+    intent: str
+    reason: str = ""
+
+
+def _content_chars(text: str) -> int:
+    return sum(1 for ch in text if ch.isalnum())
+
+
+def asks_for_person(text: str) -> bool:
+    """「我想找真人談」「幫我轉接勞工局的人」: an explicit request for a person (not 「你是真人嗎」)."""
+    return bool(_PERSON.search(text)) and not _NOT_PERSON.search(text)
+
+
+def asks_to_calculate(text: str) -> bool:
+    """An explicit request to compute: 「幫我算特休」, or an amount asked with the person's own figures
+    (「月薪3萬2，平日加班3小時，加班費多少？」). 「資遣費怎麼算」 alone is a question about the rule."""
+    if _CALC_VERB.search(text):
+        return True
+    return bool(_AMOUNT_QUESTION.search(text) and _CALC_TARGET.search(text)
+                and _MONEY.search(text) and (_HOURS.search(text) or "特休" in text or "資遣" in text
+                                             or "產假" in text or "最低" in text or "時薪" in text))
+
+
+def is_question(text: str) -> bool:
+    """The message asks something about the law or the person's situation (beyond a greeting)."""
+    parsed = parse(text)
+    return _content_chars(text) > MAX_DIALOGUE_ACT_CHARS and bool(parsed.questions)
+
+
+def route(text: str, intent: str, confidence: float) -> Route:
+    """The intent to act on for `text`, which the classifier labelled `intent` with `confidence`.
+
+    Order: an explicit request for a person wins; then an explicit calculation; then tools and dialogue
+    acts keep their intent only when the message is what they are for; everything else is a question.
+    Button payloads (/intent{...}) never reach this (Rasa parses them without the pipeline's classifier).
+    """
+    text = text or ""
+    if intent == "request_human":
+        return Route(intent)
+    if asks_for_person(text):
+        return Route("request_human", "asks for a person")
+    if asks_to_calculate(text):
+        return Route("calculate", "" if intent == "calculate" else "asks to calculate")
+    if intent == "calculate":
+        return Route(KB_INTENT, "a question that mentions an amount, not a request to calculate")
+    if intent in TOOLS and confidence < MIN_TOOL_CONFIDENCE:
+        return Route(KB_INTENT, "tool predicted with low confidence")
+    if intent in DIALOGUE_ACTS and _content_chars(text) > MAX_DIALOGUE_ACT_CHARS and parse(text).questions \
+            and intent != "out_of_scope":
+        return Route(KB_INTENT, "a question that starts with a greeting or thanks")
+    return Route(intent)
