@@ -32,16 +32,20 @@ _PERSON = re.compile(
     r"|真人(?:客服|服務|回覆|回答|協助|談|聊)|轉接|人工客服|(?:勞工局|勞動局|勞工處)的?(?:人|同仁|承辦)"
     r"|找人(?:談|聊|幫忙|協助|處理)|跟人(?:談|講|說)|打給(?:勞工局|你們)"
 )
-_NOT_PERSON = re.compile(r"(?:是|還是|是不是|不是)\s*真人|真人嗎|機器人")
+_NOT_PERSON = re.compile(r"(?:是|還是|是不是|不是|在跟|在和)\s*真人|真人(?:講話|說話|聊天|回覆|回答)?嗎|機器人")
 _CALC_VERB = re.compile(
     r"幫(?:我|忙)?(?:算|計算|試算|估)|算(?:一下|算看|給我|看看|出來)|試算|計算(?:一下|看看)?(?:我|看)|我要算|想算|請算|"
     r"計算機|幫我看(?:一下)?(?:要|可以|能)?(?:領|拿)多少"
 )
-_AMOUNT_QUESTION = re.compile(r"多少|幾天|幾日|怎麼算|如何計算|怎麼計算|算多少")
-_CALC_TARGET = re.compile(r"加班費|特休|特別休假|資遣費|預告|產假|最低工資|時薪|月薪")
+# 「幾天」「多少」 ask for the person's own figure; 「怎麼算」 asks how the rule works, unless pay is given.
+_VALUE_QUESTION = re.compile(r"多少|幾天|幾日|幾週|幾個月|算多少")
+_HOW_QUESTION = re.compile(r"怎麼算|如何計算|怎麼計算|如何算")
+_CALC_TARGET = re.compile(r"加班費|特休|特別休假|資遣費|資遣|預告|產假|最低工資|時薪|月薪|勞退|退休金")
 # A personal value the calculators can use: an amount of money or hours/dates of the person's own case.
-_MONEY = re.compile(r"(?:月薪|時薪|薪水|底薪|日薪|薪資|領)\s*(?:約|大概)?\s*[\d０-９一二三四五六七八九兩十百千萬kK.,]+|[\d,]{3,}\s*元|\d+(?:\.\d+)?\s*[萬kK]")
+_MONEY = re.compile(r"(?:月薪|時薪|薪水|底薪|日薪|薪資|領)\s*(?:約|大概|是|為)?\s*[\d０-９一二三四五六七八九兩十][\d０-９一二三四五六七八九兩十百千萬kK.,]*|[\d,]{3,}\s*元|\d+(?:\.\d+)?\s*[萬kK]")
 _HOURS = re.compile(r"\d+(?:\.\d+)?\s*(?:個)?小時|[一二三四五六七八九十兩]+\s*(?:個)?小時")
+_DATE = re.compile(r"\d{2,4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}|\d{2,4}\s*年\s*\d{1,2}\s*月|(?:到職|報到|入職)日?\s*[\d]")
+_SERVICE = re.compile(r"(?:做了|做|工作了|待了|年資|任職|服務)\s*(?:快|約|大概|滿)?\s*[\d一二三四五六七八九十兩半]+\s*(?:個)?(?:年|月)")
 
 
 @dataclass(frozen=True)
@@ -62,13 +66,17 @@ def asks_for_person(text: str) -> bool:
 
 
 def asks_to_calculate(text: str) -> bool:
-    """An explicit request to compute: 「幫我算特休」, or an amount asked with the person's own figures
-    (「月薪3萬2，平日加班3小時，加班費多少？」). 「資遣費怎麼算」 alone is a question about the rule."""
+    """An explicit request to compute: 「幫我算特休」, or a figure asked with the person's own values
+    (「月薪3萬2，平日加班3小時，加班費多少？」「到職日2022年3月1日，今年有幾天特休」). 「做了三年被
+    資遣，資遣費怎麼算」 asks how the rule works: it is answered first, then offered the calculator."""
     if _CALC_VERB.search(text):
         return True
-    return bool(_AMOUNT_QUESTION.search(text) and _CALC_TARGET.search(text)
-                and _MONEY.search(text) and (_HOURS.search(text) or "特休" in text or "資遣" in text
-                                             or "產假" in text or "最低" in text or "時薪" in text))
+    if not _CALC_TARGET.search(text):
+        return False
+    figures = bool(_MONEY.search(text) or _HOURS.search(text) or _DATE.search(text))
+    if _VALUE_QUESTION.search(text) and (figures or _SERVICE.search(text)):
+        return True
+    return bool(_HOW_QUESTION.search(text) and _MONEY.search(text))
 
 
 def is_question(text: str) -> bool:

@@ -95,3 +95,20 @@ def test_weak_question_words_inside_a_story_do_not_count_when_a_real_question_fo
 def test_short_question_borrows_the_sentence_before_it() -> None:
     q = focus_query("老闆要我簽自願離職書。合法嗎？")
     assert "自願離職" in q and "合法" in q
+
+
+def test_punctuation_after_a_pay_word_is_not_an_amount() -> None:
+    """The NLU normaliser turns 「，」 into 「,」; 「平均日薪,」 names no figure."""
+    text = "公司資遣我,發給預告工資,請問預告工資應該怎麼計算?請問計算是以這個月薪水的平均日薪,還是六個月的平均日薪呢?"
+    assert not asks_to_calculate(text)
+    assert route(text, "calculate", 0.82).intent == KB_INTENT
+
+
+@pytest.mark.parametrize("text", ["到職日2022年3月1日 今年有幾天特休", "預告期幾天 我做了一年半", "月薪28590 勞退6%是多少錢",
+                                  "我月薪3萬，加班費怎麼算"])
+def test_a_figure_asked_with_own_values_is_a_calculation(text: str) -> None:
+    assert asks_to_calculate(text)
+
+
+def test_asking_whether_one_talks_to_a_person_is_not_a_request() -> None:
+    assert not asks_for_person("我現在是在跟真人講話嗎")
