@@ -27,9 +27,17 @@ def build_advice(risk: str, kinds: list[str]) -> tuple[str, list[str]]:
                      "也不可以要求提供和工作無關的隱私資料。")
         citations.append(EMPLOYMENT_SERVICES_ART5)
     if "money_mule" in kinds_set or "bank_account" in kinds_set:
-        parts.append("把帳戶交給別人或替人領錢、轉帳，可能被當成詐騙集團的共犯，觸犯刑事與洗錢相關法律。")
+        parts.append("把帳戶交給別人或替人領錢、轉帳，可能被當成詐騙集團的共犯，觸犯刑事與洗錢相關法律。"
+                     "依洗錢防制法第22條，沒有正當理由不可以把存摺、提款卡或帳戶交給別人使用；"
+                     "為了報酬交出帳戶，可處3年以下有期徒刑。")
+    if "buy_or_loan" in kinds_set:
+        parts.append("為了工作去辦貸款、分期或刷卡買產品、課程、裝備，錢最後都是你要還；"
+                     "正派的雇主不會要求員工先借錢買東西才能上班。")
     if "overseas" in kinds_set:
         parts.append("海外高薪工作要特別小心，曾有人被騙出國後遭拘禁、強迫工作；出國前務必向 165 與外交部查證。")
+    if "easy_money" in kinds_set or "high_pay" in kinds_set:
+        parts.append("「輕鬆高薪、免經驗」又開出遠高於行情的薪水，是求職詐騙最常見的誘餌；"
+                     "一般工作的薪水大約落在每月最低工資到兩倍之間。")
     if "task_scam" in kinds_set:
         parts.append("刷單、按讚任務或要先儲值、入金的「工作」，幾乎都是詐騙，前面給的小錢只是誘餌。")
     if "below_min_wage" in kinds_set:

@@ -157,8 +157,8 @@ def test_cli_scam_check_json():
                                       "日領3000免經驗，先加LINE，要提供存摺"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"risk", "signals", "advice", "citations"}
-    assert data["risk"] == "high" and data["citations"] == ["就業服務法第5條"]
+    assert set(data) == {"risk", "signals", "advice", "citations", "is_job_offer"}
+    assert data["risk"] == "high" and data["citations"] == ["就業服務法第5條"] and data["is_job_offer"] is True
     assert [s["kind"] for s in data["signals"]] == ["bank_account", "high_pay", "private_chat"]
     assert all(set(s) == {"kind", "evidence"} for s in data["signals"])
     plain = CliRunner().invoke(app, ["scam-check", "--no-semantic", "誠徵店員，時薪200"])
