@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from abc import abstractmethod
 from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Callable, Dict, List, Optional, Text
 from zoneinfo import ZoneInfo
 
@@ -19,7 +21,16 @@ from rasa_sdk.types import DomainDict
 
 from actions.replies import button, human_button, say
 from labourbot import calc
-from labourbot.parsing import parse_date, parse_duration, parse_hours, parse_wage, shift_months
+from labourbot.parsing import (
+    CalcValues,
+    Wage,
+    extract_calc_values,
+    find_day_type,
+    parse_date,
+    parse_duration,
+    parse_hours,
+    parse_wage,
+)
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 
@@ -32,14 +43,19 @@ CALCULATORS: Dict[str, tuple[str, str, tuple[str, ...]]] = {
     "min_wage": ("min_wage_form", "最低工資檢查", ("最低工資", "基本工資", "基本薪資", "低於")),
     "maternity": ("maternity_form", "產假", ("產假", "生產", "預產期")),
 }
+# Which keyword wins when a message has several: "特休日加班" is about overtime, "資遣的預告期間"
+# about notice. The menu keeps the CALCULATORS order.
+PICK_ORDER = ("overtime", "notice", "severance", "maternity", "min_wage", "annual_leave")
 CALC_SLOTS = ("calc_start", "calc_end", "calc_wage", "calc_hours", "calc_day_type", "calc_birth",
-              "calc_leave_start")
-DAY_TYPES = {
-    "weekday": ("平日", ("平日", "上班日", "工作日", "禮拜一", "週一")),
-    "rest-day": ("休息日", ("休息日", "週六", "禮拜六", "星期六")),
-    "holiday": ("國定假日／特休日", ("國定", "假日", "颱風", "特休", "連假", "節")),
-    "regular-day-off": ("例假（緊急情況）", ("例假", "週日", "禮拜天", "禮拜日", "星期日")),
-}
+              "calc_leave_start", "calc_understood")
+DAY_LABELS = {"weekday": "平日", "rest-day": "休息日", "holiday": "國定假日／特休日", "regular-day-off": "例假"}
+WAGE_LABELS = {"monthly": "月薪", "hourly": "時薪", "daily": "日薪"}
+# Wage periods each calculator can use (severance and maternity pay need a monthly wage).
+WAGE_PERIODS = {"overtime": ("monthly", "hourly", "daily"), "min_wage": ("monthly", "hourly"),
+                "severance": ("monthly",), "maternity": ("monthly",)}
+NORMAL_DAILY_HOURS = 8  # 勞動基準法第30條第1項
+MAX_WEEKDAY_OVERTIME = 4  # 12 hours a day with normal hours (勞動基準法第32條第2項)
+LOOK_BACK_MESSAGES = 3
 
 
 def today() -> date:
@@ -60,61 +76,250 @@ def _first_ok(candidates: List[str], parse: Callable[[str], Any]) -> Any:
     return None
 
 
-def parse_start_date(text: str, tracker: Tracker | None = None) -> Optional[date]:
-    """A start date from a date ("113年3月1日") or a length of service ("三年兩個月" → that long ago)."""
+def _num(value: Fraction | Decimal | int) -> str:
+    """A number for people: 32000 -> "32,000", 2.5 -> "2.5", 400/3 -> "133.33"."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return f"{value.numerator:,}"
+    return f"{float(value):,.2f}".rstrip("0").rstrip(".")
+
+
+def _roc(d: date) -> str:
+    return f"{d.year - 1911}年{d.month}月{d.day}日"
+
+
+# --- reading answers and messages --------------------------------------------------------------
+
+
+def parse_start_date(text: str, tracker: Tracker | None = None, *, end: date | None = None,
+                     end_inclusive: bool = False) -> Optional[date]:
+    """A start date from a date ("113年3月1日") or a length of service ("三年兩個月" → that long before ``end``).
+
+    ``end`` defaults to today; ``end_inclusive`` as in labourbot.calc.service_length (True for a last
+    working day, False for "on date X" questions such as annual leave).
+    """
     now = today()
-    dates = [text] + (_entities(tracker, "date") if tracker else [])
-    found = _first_ok(dates, lambda t: parse_date(t, today=now))
+    found = parse_any_date(text, tracker)
     if found:
         return found
     durations = [text] + (_entities(tracker, "duration") if tracker else [])
-    service = _first_ok(durations, parse_duration)
-    if service is None:
+    service = _first_ok(durations, parse_duration) or extract_calc_values(text, today=now).service
+    if service is None or service.total_months == 0 and service.days == 0:
         return None
-    start = shift_months(now, -service.total_months)
-    return date.fromordinal(start.toordinal() - service.days)
+    return service.start_date(end or now, end_inclusive=end_inclusive)
 
 
 def parse_any_date(text: str, tracker: Tracker | None = None) -> Optional[date]:
     now = today()
-    return _first_ok([text] + (_entities(tracker, "date") if tracker else []), lambda t: parse_date(t, today=now))
+    found = _first_ok([text] + (_entities(tracker, "date") if tracker else []), lambda t: parse_date(t, today=now))
+    if found:
+        return found
+    values = extract_calc_values(text, today=now)
+    return next(iter(d for d in (values.start, values.end, values.birth, values.leave_start) if d), None) or (
+        values.dates[0] if values.dates else None)
+
+
+def wage_slot(wage: Wage, kind: str | None = None, *, answer: bool = False) -> Optional[Dict[str, Any]]:
+    """The calc_wage slot for a parsed wage, or None when ``kind`` cannot use it.
+
+    An amount with no period is read by its size: under 1,000 an hourly wage, from 10,000 a monthly
+    one. In between (a daily wage? a part-time month?) a value taken from a message is left for the
+    form to ask; a direct answer to "請問薪資是多少" is taken as monthly.
+    """
+    if wage.amount <= 0:
+        return None
+    period, inferred = wage.period, False
+    if period is None:
+        inferred = True
+        if wage.amount < 1000:
+            period = "hourly"
+        elif wage.amount >= 10_000 or answer:
+            period = "monthly"
+        else:
+            return None
+    if period not in WAGE_PERIODS.get(kind or "", ("monthly", "hourly", "daily")):
+        return None
+    slot: Dict[str, Any] = {"amount": str(wage.amount), "period": period}
+    if inferred:
+        slot["inferred"] = True
+    return slot
 
 
 def parse_wage_text(text: str, tracker: Tracker | None = None) -> Optional[Dict[str, Any]]:
-    wage = _first_ok([text] + (_entities(tracker, "money") if tracker else []), parse_wage)
-    if wage is None or wage.amount <= 0:
+    """A wage answer: the whole text ("3萬5"), a wage inside it ("大概月薪3萬5吧"), or a money entity."""
+    wage = _first_ok([text], parse_wage) or extract_calc_values(text, today=today()).wage
+    if wage is None and tracker is not None:
+        wage = _first_ok(_entities(tracker, "money"), parse_wage)
+    if wage is None or wage.period == "annual":
         return None
-    period = wage.period or ("hourly" if wage.amount < 1000 else "monthly")
-    return {"amount": str(wage.amount), "period": period}
+    return wage_slot(wage, answer=True)
 
 
 def parse_day_type(text: str) -> Optional[str]:
-    for key, (_, words) in DAY_TYPES.items():
-        if key == text or any(w in text for w in words):
-            return key
-    return None
+    """A day type from an answer; a bare 特休 counts here (in a whole message it means annual leave)."""
+    found = find_day_type(text)
+    if found:
+        return found
+    if text.strip() in DAY_LABELS:
+        return text.strip()
+    return "holiday" if "特休" in text or "特別休假" in text else None
+
+
+def parse_hours_answer(text: str) -> Optional[Dict[str, str]]:
+    """An hours answer: "3", "三小時" (overtime hours) or "總共做了11小時" (the day's total)."""
+    values = extract_calc_values(text, today=today())
+    if values.hours is not None:
+        return {"hours": str(values.hours), "basis": "overtime"}
+    if values.total_hours is not None:
+        return {"hours": str(values.total_hours), "basis": "total"}
+    match = re.search(r"[0-9]+(?:\.[0-9]+)?|[一二兩三四五六七八九十半]+", text)
+    hours = _first_ok([text] + ([match.group(0)] if match else []), parse_hours)
+    if hours is None or hours <= 0:
+        return None
+    basis = "total" if re.search(r"總共|一共|總計|全部|整天", text) else "overtime"
+    return {"hours": str(hours), "basis": basis}
 
 
 def pick_calculator(text: str) -> Optional[str]:
-    for key, (_, _, words) in CALCULATORS.items():
-        if any(w in text for w in words):
+    for key in PICK_ORDER:
+        if any(w in text for w in CALCULATORS[key][2]):
             return key
     return None
 
 
-def prefill(kind: str, text: str, tracker: Tracker) -> List[Dict[Text, Any]]:
-    """Slots that the first message already answers ("做了三年兩個月", "月薪3萬5")."""
-    events = []
-    start = parse_start_date("", tracker) if (_entities(tracker, "date") or _entities(tracker, "duration")) else None
-    if start:
-        events.append(SlotSet("calc_start", start.isoformat()))
-    wage = parse_wage_text("", tracker) if _entities(tracker, "money") else None
-    if wage:
-        events.append(SlotSet("calc_wage", wage))
-    day_type = parse_day_type(text) if kind == "overtime" else None
-    if day_type:
-        events.append(SlotSet("calc_day_type", day_type))
-    return events
+# --- from message values to form slots ---------------------------------------------------------
+
+
+def hours_slot(values: CalcValues) -> Optional[Dict[str, str]]:
+    if values.hours is not None:
+        return {"hours": str(values.hours), "basis": "overtime"}
+    if values.total_hours is not None:
+        return {"hours": str(values.total_hours), "basis": "total"}
+    return None
+
+
+def describe_wage(slot: Dict[str, Any]) -> str:
+    label = WAGE_LABELS.get(slot.get("period") or "", "薪資")
+    text = f"{label} {_num(Decimal(slot['amount']))} 元"
+    return text + f"（沒說月薪或時薪，依金額當作{label}）" if slot.get("inferred") else text
+
+
+def describe_work(day_type: Optional[str], hours: Optional[Dict[str, str]]) -> Optional[str]:
+    """「平日加班 3 小時」, 「休息日那天總共工作 8 小時」, 「平日」 or 「加班 3 小時」."""
+    day = DAY_LABELS.get(day_type or "", "")
+    if hours is None:
+        return day or None
+    h = _num(Fraction(hours["hours"]))
+    if hours.get("basis") == "total":
+        return f"{day}那天總共工作 {h} 小時"
+    return f"{day}加班 {h} 小時"
+
+
+def prefill_slots(kind: str, values: CalcValues, on: date) -> tuple[Dict[str, Any], List[str]]:
+    """Form slots a message already answers, and what was read, in words, for the user to check.
+
+    Pure: ``on`` is today. A length of service becomes a start date counted back from the end date
+    (or from today); for severance without an end date, today is taken as the last working day and
+    the description says so.
+    """
+    slots: Dict[str, Any] = {}
+    said: List[str] = []
+    if kind in WAGE_PERIODS and values.wage is not None and values.wage.period != "annual":
+        wage = wage_slot(values.wage, kind)
+        if wage:
+            slots["calc_wage"] = wage
+            said.append(describe_wage(wage))
+    if kind == "overtime":
+        hours = hours_slot(values)
+        if values.day_type:
+            slots["calc_day_type"] = values.day_type
+        if hours:
+            slots["calc_hours"] = hours
+        work = describe_work(values.day_type, hours)
+        if work:
+            said.append(work)
+    if kind in ("annual_leave", "notice", "severance"):
+        start, end = values.start, values.end
+        loose = list(values.dates)
+        if start is None and end is None and len(loose) >= 2 and kind == "severance":
+            start, end = sorted(loose[:2])
+        elif start is None and values.service is None and loose:
+            start = loose[0]
+        inclusive = kind != "annual_leave"
+        if start is not None:
+            said.append(f"到職日 {_roc(start)}")
+        elif values.service is not None:
+            until = (end or on) if kind == "severance" else on
+            start = values.service.start_date(until, end_inclusive=inclusive)
+            assumed = "（以今天為最後工作日往回推算）" if kind == "severance" and end is None else ""
+            said.append(f"年資 {values.service.text}{assumed}")
+            if kind == "severance" and end is None:
+                end = on
+        if start is not None and start <= on:
+            slots["calc_start"] = start.isoformat()
+        if kind == "severance" and end is not None and (start is None or end >= start):
+            slots["calc_end"] = end.isoformat()
+            if values.end is not None:
+                said.append(f"最後工作日 {_roc(end)}")
+    if kind == "maternity":
+        if values.birth:
+            slots["calc_birth"] = values.birth.isoformat()
+            said.append(f"預產期 {_roc(values.birth)}")
+        if values.leave_start:
+            slots["calc_leave_start"] = values.leave_start.isoformat()
+            said.append(f"產假開始 {_roc(values.leave_start)}")
+    return slots, said
+
+
+def calculator_offer(text: str, on: date | None = None) -> Optional[str]:
+    """The calculator to offer for a message with numbers it could use, else None.
+
+    For the knowledge answer's 「用您的數字試算」 button: 「做了三年被資遣，資遣費怎麼算」 → "severance";
+    「加班費怎麼算」 (no numbers) → None. Without a calculator word, hours worked point to overtime.
+    """
+    values = extract_calc_values(text, today=on or today())
+    kind = pick_calculator(text) or ("overtime" if values.hours or values.total_hours else None)
+    if kind is None:
+        return None
+    slots, _ = prefill_slots(kind, values, on or today())
+    return kind if slots else None
+
+
+def _is_payload(text: str) -> bool:
+    return text.lstrip().startswith("/")
+
+
+def message_with_values(tracker: Tracker) -> str:
+    """The text to read values from: this message, or for a button press the user's earlier words.
+
+    A calculation started by a button (`/calculate{"calc_type": "overtime"}`) was offered after a
+    question that had the numbers; up to three messages back are searched, never past an earlier
+    calculation's result (so 「再算一次」 starts clean).
+    """
+    text = tracker.latest_message.get("text") or ""
+    if not _is_payload(text):
+        return text
+    seen_current = False
+    looked = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") == "action_calc_result":
+            break
+        if event.get("event") != "user":
+            continue
+        if not seen_current:
+            seen_current = True
+            continue
+        looked += 1
+        if looked > LOOK_BACK_MESSAGES:
+            break
+        earlier = event.get("text") or ""
+        if earlier and not _is_payload(earlier) and not extract_calc_values(earlier, today=today()).is_empty():
+            return earlier
+    return ""
+
+
+def understood_text(said: List[str]) -> str:
+    return "我從您的訊息讀到：" + "、".join(said)
 
 
 class ActionCalculatorMenu(Action):
@@ -125,7 +330,10 @@ class ActionCalculatorMenu(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         text = tracker.latest_message.get("text") or ""
-        kind = next(tracker.get_latest_entity_values("calc_type"), None) or pick_calculator(text)
+        source = message_with_values(tracker)
+        values = extract_calc_values(source, today=today())
+        kind = (next(tracker.get_latest_entity_values("calc_type"), None) or pick_calculator(text)
+                or ("overtime" if values.hours or values.total_hours else None))
         if kind not in CALCULATORS:
             say(
                 dispatcher,
@@ -136,11 +344,17 @@ class ActionCalculatorMenu(Action):
             )
             return []
         form = CALCULATORS[kind][0]
-        filled = prefill(kind, text, tracker)
-        # Clear what an earlier, cancelled calculation left; never set one slot twice here, since
+        filled, said = prefill_slots(kind, values, today())
+        if said:
+            filled["calc_understood"] = said
+            required = domain.get("forms", {}).get(form, {}).get("required_slots", [])
+            if any(slot not in filled for slot in required):
+                # The form asks next; when nothing is missing the result repeats this itself.
+                say(dispatcher, understood_text(said) + "。", kind="calc_understood")
+        # Clear what an earlier, cancelled calculation left; set each slot exactly once here, since
         # the form validates the slot events of this turn and the first one of a name would win.
-        resets = [SlotSet(s, None) for s in CALC_SLOTS if s not in {e["name"] for e in filled}]
-        return resets + [SlotSet("calc_type", kind)] + filled + [FollowupAction(form)]
+        slots = {slot: filled.get(slot) for slot in CALC_SLOTS}
+        return [SlotSet(s, v) for s, v in slots.items()] + [SlotSet("calc_type", kind), FollowupAction(form)]
 
 
 class CalcFormValidation(FormValidationAction):
@@ -149,6 +363,26 @@ class CalcFormValidation(FormValidationAction):
     @abstractmethod
     def name(self) -> Text:
         """validate_<form name>; one subclass per calculator form."""
+
+    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[Dict[Text, Any]]:
+        """Fill the form's other empty slots from an answer that says more than was asked.
+
+        Asked for the wage, people often answer 「月薪3萬2，平日加班3小時」; the requested slot gets
+        its answer through the domain mapping and the rest is read here, so nothing is asked twice.
+        """
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        requested = tracker.get_slot("requested_slot")
+        text = tracker.latest_message.get("text") or ""
+        kind = tracker.get_slot("calc_type") or ""
+        if not requested or not text or _is_payload(text) or kind not in CALCULATORS:
+            return events
+        filled, _ = prefill_slots(kind, extract_calc_values(text, today=today()), today())
+        required = self.domain_slots(domain)
+        extra = {slot: value for slot, value in filled.items()
+                 if slot != requested and slot in required and tracker.get_slot(slot) is None}
+        events += [SlotSet(slot, value) for slot, value in extra.items()]
+        return events
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[Dict[Text, Any]]:
@@ -163,13 +397,20 @@ class CalcFormValidation(FormValidationAction):
 
     def validate_calc_start(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> Dict[Text, Any]:
-        start = parse_start_date(str(value), tracker)
+        form = (tracker.active_loop or {}).get("name")
+        end_slot = tracker.get_slot("calc_end")
+        end = date.fromisoformat(end_slot) if end_slot else None
+        inclusive = form in ("severance_form", "notice_form")
+        start = parse_start_date(str(value), tracker, end=end, end_inclusive=inclusive)
         if start is None:
             return self._bad(dispatcher, "calc_start", "日期（例如 113年3月1日、2024/3/1，或「做了三年兩個月」）")
         if start > today():
             return self._bad(dispatcher, "calc_start", "日期：到職日不能在今天之後")
-        return {"calc_start": start.isoformat()}
-
+        out: Dict[Text, Any] = {"calc_start": start.isoformat()}
+        if form == "severance_form" and end is None and parse_any_date(str(value), tracker) is None:
+            # A length of service was counted back from today, so today is the last working day.
+            out["calc_end"] = today().isoformat()
+        return out
     def validate_calc_end(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> Dict[Text, Any]:
         end = parse_any_date(str(value), tracker)
@@ -190,15 +431,29 @@ class CalcFormValidation(FormValidationAction):
         wage = parse_wage_text(str(value), tracker)
         if wage is None:
             return self._bad(dispatcher, "calc_wage", "金額（例如 35000、3萬5、時薪196）")
+        usable = WAGE_PERIODS.get(tracker.get_slot("calc_type") or "", tuple(WAGE_LABELS))
+        if wage["period"] not in usable:
+            need = "或".join(WAGE_LABELS[p] for p in usable)
+            say(dispatcher, f"這個試算要用{need}計算，請告訴我{need}（例如 {need[:2]}35000）。", kind="reask")
+            return {"calc_wage": None}
         return {"calc_wage": wage}
 
     def validate_calc_hours(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> Dict[Text, Any]:
-        match = re.search(r"[0-9]+(?:\.[0-9]+)?|[一二兩三四五六七八九十半]+", str(value))
-        hours = _first_ok([str(value)] + ([match.group(0)] if match else []), parse_hours)
-        if hours is None or hours <= 0:
-            return self._bad(dispatcher, "calc_hours", "時數（例如 3、2.5、三小時）")
-        return {"calc_hours": str(hours)}
+        hours = value if isinstance(value, dict) else parse_hours_answer(str(value))
+        try:
+            amount = Fraction(str(hours["hours"])) if hours else None
+        except (ValueError, ZeroDivisionError):
+            amount = None
+        if hours is None or amount is None or not 0 < amount <= 24:
+            return self._bad(dispatcher, "calc_hours", "時數（例如 3、2.5、三小時，或「總共做了11小時」）")
+        if (tracker.get_slot("calc_day_type") == "weekday" and hours.get("basis") == "overtime"
+                and amount > MAX_WEEKDAY_OVERTIME):
+            say(dispatcher, f"平日加班一天最多 {MAX_WEEKDAY_OVERTIME} 小時（連同正常工時不超過12小時）。"
+                            f"如果 {_num(amount)} 小時是那天的總工時，請回答「總共{_num(amount)}小時」；"
+                            "或輸入「取消」結束試算。", kind="reask")
+            return {"calc_hours": None}
+        return {"calc_hours": {"hours": str(amount), "basis": hours.get("basis", "overtime")}}
 
     def validate_calc_day_type(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> Dict[Text, Any]:
@@ -252,6 +507,64 @@ class ValidateMaternityForm(CalcFormValidation):
         return "validate_maternity_form"
 
 
+def hours_worked(day_type: str, hours: Dict[str, str] | str) -> Fraction:
+    """The day's total hours, which the overtime calculator needs.
+
+    On a weekday "加班3小時" means 3 hours beyond the 8 normal hours (勞動基準法第30條第1項), so
+    the day had 11; on a rest day, holiday or day off every hour worked is counted, so the hours
+    said are the day's hours whichever way they were said.
+    """
+    if isinstance(hours, str):
+        hours = {"hours": hours, "basis": "overtime"}
+    value = Fraction(str(hours["hours"]))
+    if day_type == "weekday" and hours.get("basis", "overtime") == "overtime":
+        return value + NORMAL_DAILY_HOURS
+    return value
+
+
+def hourly_wage(wage: Dict[str, Any]) -> tuple[Fraction, str]:
+    """平日每小時工資額 and the rule it goes with ("monthly" or "hourly") for a calc_wage slot.
+
+    A daily wage is paid by the day like an hourly wage by the hour, so it takes the hourly rule,
+    over an 8-hour normal day (勞動基準法第30條第1項).
+    """
+    amount = Fraction(str(wage["amount"]))
+    period = wage.get("period")
+    if period == "hourly":
+        return amount, "hourly"
+    if period == "daily":
+        return amount / NORMAL_DAILY_HOURS, "hourly"
+    return calc.hourly_wage_from_monthly(amount), "monthly"
+
+
+def input_notes(kind: str, slots: Dict[str, Any]) -> List[str]:
+    """How the answers became the calculator's inputs, in words: the assumptions a reader should check."""
+    if kind != "overtime" or not slots.get("calc_wage") or not slots.get("calc_hours"):
+        return []
+    notes: List[str] = []
+    wage = slots["calc_wage"]
+    per_hour, _ = hourly_wage(wage)
+    if wage.get("period") == "monthly":
+        notes.append(f"月薪 {_num(Decimal(wage['amount']))} 元 ÷ 30 ÷ 8 ＝ 平日每小時工資 {_num(per_hour)} 元。")
+    elif wage.get("period") == "daily":
+        notes.append(f"日薪 {_num(Decimal(wage['amount']))} 元 ÷ 8 小時 ＝ 時薪 {_num(per_hour)} 元"
+                     "（以每日正常工時8小時計），按日計酬比照時薪制。")
+    hours = slots["calc_hours"]
+    if isinstance(hours, str):
+        hours = {"hours": hours, "basis": "overtime"}
+    said = Fraction(str(hours["hours"]))
+    day = slots.get("calc_day_type") or ""
+    total = hours_worked(day, hours)
+    if day == "weekday" and hours.get("basis") == "total":
+        over = max(Fraction(0), total - NORMAL_DAILY_HOURS)
+        notes.append(f"那天總共工作 {_num(total)} 小時：扣掉每日正常工時 8 小時，加班 {_num(over)} 小時。")
+    elif day == "weekday":
+        notes.append(f"平日加班 {_num(said)} 小時：正常工時 8 小時加上加班 {_num(said)} 小時，當天共 {_num(total)} 小時。")
+    elif hours.get("basis") == "overtime":
+        notes.append(f"{DAY_LABELS.get(day, day)}出勤的時數全部計算，以當天工作 {_num(total)} 小時計。")
+    return notes
+
+
 def run_calculation(kind: str, slots: Dict[str, Any], on: date) -> calc.CalcResult:
     """Call the library function for a filled form (pure; raises ValueError on bad combinations)."""
     start = date.fromisoformat(slots["calc_start"]) if slots.get("calc_start") else None
@@ -263,29 +576,34 @@ def run_calculation(kind: str, slots: Dict[str, Any], on: date) -> calc.CalcResu
     if kind == "notice":
         return calc.dismissal_notice_days(start, on)
     if kind == "severance":
-        monthly = amount if wage.get("period") != "hourly" else None
+        monthly = amount if wage.get("period") not in ("hourly", "daily") else None
         if monthly is None:
             raise ValueError("資遣費要用月平均工資計算，請提供月薪。")
         return calc.severance_pay(monthly, start, end, scheme="new")
     if kind == "min_wage":
         return calc.check_minimum_wage(amount, wage.get("period", "monthly"), on)
     if kind == "overtime":
-        hourly = amount if wage.get("period") == "hourly" else calc.hourly_wage_from_monthly(amount)
-        return calc.overtime_pay(hourly, slots["calc_hours"], slots["calc_day_type"])
+        per_hour, basis = hourly_wage(wage)
+        day = slots["calc_day_type"]
+        return calc.overtime_pay(per_hour, hours_worked(day, slots["calc_hours"]), day, wage_basis=basis)
     if kind == "maternity":
-        monthly = amount if amount and wage.get("period") != "hourly" else None
+        monthly = amount if amount and wage.get("period") not in ("hourly", "daily") else None
         return calc.maternity_leave(date.fromisoformat(slots["calc_leave_start"]),
                                     date.fromisoformat(slots["calc_birth"]), monthly_wage=monthly)
     raise ValueError(f"unknown calculator {kind}")
 
 
-def format_result(result: calc.CalcResult) -> str:
+def format_result(result: calc.CalcResult, understood: List[str] | None = None,
+                  inputs: List[str] | None = None) -> str:
+    """The reply: what was read from the user's words, the answer, how it was computed, the law."""
     unit = {"days": "天", "NTD": "元", "hours": "小時"}.get(result.unit or "", "")
     if isinstance(result.value, bool):
         headline = "✅ 符合規定" if result.value else "⚠️ 低於法定標準"
     else:
         headline = f"結果：{result.value:,} {unit}".strip()
-    notes = "".join(f"\n・{n}" for n in result.notes)
+    if understood:
+        headline = understood_text(understood) + "\n" + headline
+    notes = "".join(f"\n・{n}" for n in [*(inputs or []), *result.notes])
     return f"{headline}\n算法：{result.formula}{notes}\n\n依據：{'、'.join(result.citations)}\n（試算僅供參考，個案請洽勞工局或 1955。）"
 
 
@@ -300,10 +618,12 @@ class ActionCalcResult(Action):
         slots = {s: tracker.get_slot(s) for s in CALC_SLOTS}
         try:
             result = run_calculation(kind, slots, today())
-        except (ValueError, KeyError, TypeError) as exc:
+            inputs = input_notes(kind, slots)
+        except (ValueError, KeyError, TypeError, ZeroDivisionError) as exc:
             say(dispatcher, f"抱歉，這組資料沒辦法試算：{exc}", buttons=[human_button()], kind="calc_error")
         else:
-            say(dispatcher, format_result(result), buttons=[human_button(), button("再算一次", "/calculate")],
+            say(dispatcher, format_result(result, slots.get("calc_understood"), inputs),
+                buttons=[human_button(), button("再算一次", "/calculate")],
                 citations=result.citations, kind="calc_result", calc_type=kind,
                 result=result.value if isinstance(result.value, bool) else int(result.value))
         return [SlotSet(slot, None) for slot in CALC_SLOTS] + [SlotSet("calc_type", None)]

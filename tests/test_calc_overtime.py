@@ -124,3 +124,52 @@ def test_monthly_cap_excess() -> None:
     assert result.monthly_excess == 1
     with pytest.raises(ValueError):
         monthly_overtime_check(50, with_agreement=True, three_month_hours=40)
+
+
+# Hourly-paid workers (wage_basis="hourly"): (hourly wage, hours, day type, expected NTD, article/clause)
+HOURLY_CASES = [
+    pytest.param(200, 10, "weekday", 533, "24-1-1 same as monthly: 2h at 1+1/3", id="hourly-weekday-10h"),
+    pytest.param(200, 12, "weekday", 1200, "24-1-1/2 same as monthly", id="hourly-weekday-12h"),
+    pytest.param(200, 3, "rest-day", 867, "24-2 same amounts; 39 rest-day wage already in the hourly rate", id="hourly-rest-3h"),
+    pytest.param(190, 4, "rest-day", 1140, "24-2 190x(8/3+10/3)", id="hourly-rest-4h-190"),
+    pytest.param(200, 5, "holiday", 2000, "39 加倍發給 by actual hours: 200x2x5 (not one extra day)", id="hourly-holiday-5h"),
+    pytest.param(196, 8, "holiday", 3136, "39 196x2x8", id="hourly-holiday-8h"),
+    pytest.param(200, 10, "holiday", 3733, "39 8h doubled + 24-1-1 2h at 1+1/3: 3200+533.33", id="hourly-holiday-10h"),
+    pytest.param(200, 0, "holiday", 0, "39 nothing worked, nothing owed for work", id="hourly-holiday-0h"),
+    pytest.param(200, 4, "regular-day-off", 1600, "40 加倍發給 by actual hours: 200x2x4", id="hourly-dayoff-4h"),
+    pytest.param(200, 10, "regular-day-off", 4000, "40 + 24-1-3: every hour doubled", id="hourly-dayoff-10h"),
+]
+
+
+@pytest.mark.parametrize(("wage", "hours", "day", "expected", "clause"), HOURLY_CASES)
+def test_overtime_pay_hourly(wage: int, hours: int, day: str, expected: int, clause: str) -> None:
+    result = overtime_pay(wage, hours, day, wage_basis="hourly")  # type: ignore[arg-type]
+    assert result.value == expected, clause
+    assert result.wage_basis == "hourly"
+    assert result.value == round_half_up(result.exact_amount)
+
+
+@pytest.mark.parametrize("day", ["rest-day", "holiday", "regular-day-off"])
+def test_the_result_says_which_rule_it_applied(day: str) -> None:
+    # 第39條: the day's own wage is in a monthly wage; the labour authorities read the hourly minimum
+    # wage as including the rest day's and day off's, not the holiday's.
+    monthly = overtime_pay(200, 5, day)  # type: ignore[arg-type]
+    hourly = overtime_pay(200, 5, day, wage_basis="hourly")  # type: ignore[arg-type]
+    assert monthly.notes[0].startswith("依月薪制計算")
+    assert hourly.notes[0].startswith("依時薪制計算")
+
+
+def test_hourly_and_monthly_differ_only_on_holidays_and_days_off() -> None:
+    # 第24條 rates are the same for both; 第39條/第40條 "加倍發給" is one extra day for a monthly wage
+    # (any work within 8 hours) but the hours actually worked, doubled, for an hourly wage.
+    for hours in (1, 3, 8, 10, 12):
+        for day in ("weekday", "rest-day"):
+            assert overtime_pay(200, hours, day).value == overtime_pay(200, hours, day, wage_basis="hourly").value
+    assert overtime_pay(200, 3, "holiday").value == 1600  # 第39條, monthly: one extra day (8 h)
+    assert overtime_pay(200, 3, "holiday", wage_basis="hourly").value == 1200  # 第39條, hourly: 200x2x3
+    assert overtime_pay(200, 3, "regular-day-off", wage_basis="hourly").compensatory_rest_days == 1  # 第40條 補假
+
+
+def test_unknown_wage_basis_is_rejected() -> None:
+    with pytest.raises(ValueError):
+        overtime_pay(200, 9, "weekday", wage_basis="daily")  # type: ignore[arg-type]

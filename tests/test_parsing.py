@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from labourbot.parsing import (
     Duration,
+    extract_calc_values,
+    find_day_type,
     format_chinese_number,
     format_roc_date,
     parse_amount,
@@ -251,3 +253,102 @@ def test_format_chinese_number_examples() -> None:
     assert format_chinese_number(100100) == "十萬零一百"
     assert format_chinese_number(1005) == "一千零五"
     assert parse_amount(Decimal(3).__str__() + "萬") == 30000
+
+
+# Values in a whole message (extract_calc_values) -----------------------------------------------
+
+W = Decimal
+H = Fraction
+
+# (message, the fields it states; every field not named must be None / empty), today = 2025-06-15
+MESSAGES = [
+    pytest.param("我月薪3萬2，平日加班3小時，加班費多少？", {"wage": (W(32000), "monthly"), "hours": H(3), "day_type": "weekday"}, id="issue-example"),
+    pytest.param("月薪32k 休息日加班2小時", {"wage": (W(32000), "monthly"), "hours": H(2), "day_type": "rest-day"}, id="32k"),
+    pytest.param("月薪3.2萬", {"wage": (W(32000), "monthly")}, id="3.2wan"),
+    pytest.param("我月薪三萬二", {"wage": (W(32000), "monthly")}, id="san-wan-er"),
+    pytest.param("月薪 32,000 元", {"wage": (W(32000), "monthly")}, id="commas-yuan"),
+    pytest.param("薪水32,000", {"wage": (W(32000), None)}, id="salary-no-period"),
+    pytest.param("32000 平日 加班2小時", {"wage": (W(32000), None), "hours": H(2), "day_type": "weekday"}, id="bare-5-digits"),
+    pytest.param("用3萬5的月薪算", {"wage": (W(35000), "monthly")}, id="amount-de-yuexin"),
+    pytest.param("時薪190", {"wage": (W(190), "hourly")}, id="hourly"),
+    pytest.param("時薪 196元，國定假日上班5小時", {"wage": (W(196), "hourly"), "total_hours": H(5), "day_type": "holiday"}, id="hourly-yuan-holiday"),
+    pytest.param("190元/小時", {"wage": (W(190), "hourly")}, id="per-hour"),
+    pytest.param("日薪1500 例假被叫去上班", {"wage": (W(1500), "daily"), "day_type": "regular-day-off"}, id="daily-regular-day-off"),
+    pytest.param("时薪190 休息日加班4小时", {"wage": (W(190), "hourly"), "hours": H(4), "day_type": "rest-day"}, id="simplified"),
+    pytest.param("月薪３２０００，加班３小時", {"wage": (W(32000), "monthly"), "hours": H(3)}, id="fullwidth"),
+    pytest.param("那天總共做了11小時", {"total_hours": H(11)}, id="total-hours"),
+    pytest.param("平日一天工作12小時 時薪200", {"wage": (W(200), "hourly"), "total_hours": H(12), "day_type": "weekday"}, id="a-day-of-12h"),
+    pytest.param("週六加班兩個半小時", {"hours": H(5, 2), "day_type": "rest-day"}, id="two-and-a-half-hours"),
+    pytest.param("OT 2hr", {"hours": H(2)}, id="ot-hr"),
+    pytest.param("加了3小時班", {"hours": H(3)}, id="jia-le-ban"),
+    pytest.param("平日上了10小時的班", {"total_hours": H(10), "day_type": "weekday"}, id="shang-le-ban"),
+    pytest.param("3小時的加班", {"hours": H(3)}, id="hours-then-jiaban"),
+    pytest.param("例假日被叫去上班", {"day_type": "regular-day-off"}, id="regular-day-off-not-holiday"),
+    pytest.param("國定假日", {"day_type": "holiday"}, id="national-holiday"),
+    pytest.param("休息日還是例假？", {}, id="two-day-types-ambiguous"),
+    pytest.param("我113年3月1日到職", {"start": D(2024, 3, 1)}, id="roc-start"),
+    pytest.param("113/3/1進公司，2024-06-30被資遣", {"start": D(2024, 3, 1), "end": D(2024, 6, 30)}, id="roc-slash-iso-end"),
+    pytest.param("從2022/5/1做到2024/6/30", {"start": D(2022, 5, 1), "end": D(2024, 6, 30)}, id="from-to"),
+    pytest.param("今天被資遣 月薪3萬5", {"wage": (W(35000), "monthly"), "end": TODAY}, id="today-end"),
+    pytest.param("三年前到職", {"start": D(2022, 6, 15)}, id="three-years-ago"),
+    pytest.param("預產期114年12月20日，產假從12/10開始", {"birth": D(2025, 12, 20), "leave_start": D(2025, 12, 10)}, id="maternity-dates"),
+    pytest.param("113年5月1日", {"dates": (D(2024, 5, 1),)}, id="date-without-a-word"),
+    pytest.param("做了三年兩個月", {"service": Duration(3, 2)}, id="service-cn"),
+    pytest.param("年資2年半 月薪3.2萬", {"wage": (W(32000), "monthly"), "service": Duration(2, 6)}, id="service-half"),
+    pytest.param("做了三年被資遣，資遣費怎麼算", {"service": Duration(3, 0)}, id="service-severance"),
+    pytest.param("月薪35k做5年被資遣", {"wage": (W(35000), "monthly"), "service": Duration(5, 0)}, id="service-after-wage"),
+    pytest.param("我在公司八年了", {"service": Duration(8, 0)}, id="service-zai-gongsi"),
+    pytest.param("3年2個月 特休幾天", {"service": Duration(3, 2)}, id="service-no-word"),
+    # Not values, or not these values.
+    pytest.param("勞基法第24條在說什麼", {}, id="article-number"),
+    pytest.param("勞基法24條 加班費怎麼算", {}, id="article-without-di"),
+    pytest.param("我的電話0912345678", {}, id="mobile-number"),
+    pytest.param("勞工局電話06-2951234", {}, id="landline"),
+    pytest.param("2026年最低工資多少", {}, id="year-with-nian"),
+    pytest.param("2026 最低工資", {}, id="bare-year"),
+    pytest.param("打1955問問", {}, id="hotline"),
+    pytest.param("加班費2000對嗎", {}, id="overtime-pay-not-wage"),
+    pytest.param("資遣費拿了5萬", {}, id="severance-not-wage"),
+    pytest.param("被欠了3個月薪水", {}, id="owed-months-not-service"),
+    pytest.param("這個月OT了46小時", {"dates": (D(2025, 6, 1),)}, id="monthly-hours-not-a-day"),
+    pytest.param("前2小時加給1/3", {"hours": H(2)}, id="fraction-not-a-date"),
+    pytest.param("試用期3個月", {}, id="probation-not-service"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MESSAGES)
+def test_extract_calc_values(text: str, expected: dict) -> None:
+    values = extract_calc_values(text, today=TODAY)
+    got = {name: getattr(values, name) for name in
+           ("wage", "hours", "total_hours", "day_type", "start", "service", "end", "birth", "leave_start", "dates")}
+    if got["wage"] is not None:
+        got["wage"] = (got["wage"].amount, got["wage"].period)
+    assert {k: v for k, v in got.items() if v not in (None, ())} == expected
+
+
+def test_extract_finds_nothing_in_small_talk() -> None:
+    assert extract_calc_values("你好，謝謝", today=TODAY).is_empty()
+    assert extract_calc_values("", today=TODAY).is_empty()
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("平日", "weekday"), ("禮拜三加班", "weekday"), ("休息日", "rest-day"), ("星期六", "rest-day"),
+    ("國定假日", "holiday"), ("勞動節上班", "holiday"), ("例假日", "regular-day-off"), ("禮拜天", "regular-day-off"),
+    ("假日", None), ("平日還是休息日", None),
+])
+def test_find_day_type(text: str, day: str | None) -> None:
+    assert find_day_type(text) == day
+
+
+@given(st.dates(min_value=D(2000, 1, 1), max_value=D(2100, 12, 31)),
+       st.integers(min_value=0, max_value=40), st.integers(min_value=0, max_value=11),
+       st.booleans())
+def test_duration_start_date_inverts_service_length(end: date, years: int, months: int, inclusive: bool) -> None:
+    from labourbot.calc.service import service_length
+
+    duration = Duration(years, months)
+    start = duration.start_date(end, end_inclusive=inclusive)
+    got = service_length(start, end, end_inclusive=inclusive)
+    # Exact unless the month lengths make it impossible (then within a few days).
+    assert got.total_months == duration.total_months or (got.total_months == duration.total_months - 1 and got.days >= 27)
+    assert got.total_months != duration.total_months or got.days <= 3

@@ -17,6 +17,8 @@ from ._common import (
 )
 
 DayType = Literal["weekday", "rest-day", "holiday", "regular-day-off"]
+WageBasis = Literal["monthly", "hourly"]
+WAGE_BASES: tuple[WageBasis, ...] = ("monthly", "hourly")
 DAY_TYPES: tuple[DayType, ...] = ("weekday", "rest-day", "holiday", "regular-day-off")
 DAY_TYPE_LABELS: dict[str, str] = {
     "weekday": "平日（工作日）",
@@ -55,6 +57,7 @@ class OvertimeResult(CalcResult):
     """Pay owed for the day beyond what a monthly wage already covers; ``value`` in NTD."""
 
     day_type: DayType
+    wage_basis: WageBasis
     hours: Fraction
     hourly_wage: Fraction
     segments: tuple[OvertimeSegment, ...]
@@ -84,13 +87,26 @@ def _split(hours: Fraction, bounds: list[tuple[Fraction, str, Fraction]]) -> lis
     return out
 
 
-def overtime_pay(hourly_wage: Number, hours: Number, day: DayType) -> OvertimeResult:
-    """Overtime pay owed for one day of work by a monthly-paid worker.
+def overtime_pay(hourly_wage: Number, hours: Number, day: DayType, *, wage_basis: WageBasis = "monthly") -> OvertimeResult:
+    """Overtime pay owed for one day of work.
 
     ``hours`` is the total time worked that day; ``hourly_wage`` is 平日每小時工資額 (see
-    :func:`hourly_wage_from_monthly`). The result is what is owed on top of the monthly wage, which
-    already covers 8 normal hours on a weekday and the paid rest day, holiday or day off itself
-    (勞動基準法第39條). Rates are the statutory minimum ("以上"); the law lets employers pay more.
+    :func:`hourly_wage_from_monthly`). With ``wage_basis="monthly"`` the result is what is owed on
+    top of the monthly wage, which already covers 8 normal hours on a weekday and the paid rest
+    day, holiday or day off itself (勞動基準法第39條). Rates are the statutory minimum ("以上"); the
+    law lets employers pay more.
+
+    ``wage_basis="hourly"`` is for workers paid by the hour (or by the day, converted to an hourly
+    wage by the caller). Their pay differs from the monthly rule only where 第39條's "照給" wage
+    is not already in the pay: the labour authorities read the hourly minimum wage as including the
+    paid 例假 and 休息日, but not the 休假日 (national holidays, special leave). So:
+
+    - weekday and rest day: the same amounts; for hourly pay they are the whole pay for those hours
+      (the note says so), since there is no monthly wage they are "on top of".
+    - holiday: the hours actually worked within 8 are paid double (wage x 2 per hour), instead of
+      the monthly rule's one extra day's wage whatever the hours; hours beyond 8 as on a weekday.
+    - regular day off (第40條 "加倍發給"): every hour actually worked paid double, the same actual-hours
+      reading, plus the compensatory rest day.
 
     - ``weekday``: hours beyond 8; the first 2 at wage x (1+1/3), the next 2 at wage x (1+2/3)
       (勞動基準法第24條第1項第1款、第2款). At most 12 hours in the day (第32條第2項); more is
@@ -114,6 +130,9 @@ def overtime_pay(hourly_wage: Number, hours: Number, day: DayType) -> OvertimeRe
     worked = to_fraction(hours, "工作時數")
     if day not in DAY_TYPES:
         raise ValueError("日別必須是 weekday、rest-day、holiday 或 regular-day-off 其中之一")
+    if wage_basis not in WAGE_BASES:
+        raise ValueError("計薪方式必須是 monthly（月薪）或 hourly（時薪）")
+    hourly = wage_basis == "hourly"
     limit = MAX_EMERGENCY_DAY_HOURS if day == "regular-day-off" else MAX_DAILY_HOURS
     if worked > limit:
         if day == "weekday":
@@ -139,7 +158,10 @@ def overtime_pay(hourly_wage: Number, hours: Number, day: DayType) -> OvertimeRe
         extended = over
         citations = ["勞動基準法第24條", "勞動基準法第32條"]
         if over == 0:
-            notes.append("未超過每日正常工時8小時，月薪已涵蓋，沒有加班費。")
+            covered = "照約定時薪計給" if hourly else "月薪已涵蓋"
+            notes.append(f"未超過每日正常工時8小時，{covered}，沒有加班費。")
+        elif hourly:
+            notes.append("時薪制：當天前8小時照約定時薪計給，這裡只算超過8小時的加班費。")
     elif day == "rest-day":
         blocks = _split(
             worked,
@@ -147,9 +169,15 @@ def overtime_pay(hourly_wage: Number, hours: Number, day: DayType) -> OvertimeRe
         )
         extended = worked
         citations = ["勞動基準法第24條", "勞動基準法第36條", "勞動基準法第32條", "勞動基準法施行細則第20條之1"]
+        if hourly:
+            notes.append("依時薪制計算：休息日照給的工資已折算在時薪裡（主管機關見解），所以這個金額就是休息日這些工時的全部工資，算法和月薪制相同。")
+        else:
+            notes.append("依月薪制計算：休息日的工資已含在月薪內（第39條），這是月薪以外另外加給的金額。")
         notes.append("休息日工作時數全部計入每月延長工時總數（一般上限46小時）。")
     elif day == "holiday":
-        if worked > 0:
+        if worked > 0 and hourly:
+            blocks.append(("8小時以內：實際工作時數加倍發給", min(worked, eight), _DOUBLE))
+        elif worked > 0:
             blocks.append((one_day_label, eight, Fraction(1)))
         over = max(Fraction(0), worked - eight)
         blocks += _split(
@@ -158,16 +186,34 @@ def overtime_pay(hourly_wage: Number, hours: Number, day: DayType) -> OvertimeRe
         )
         extended = over
         citations = ["勞動基準法第39條", "勞動基準法第37條", "勞動基準法第24條", "勞動基準法第32條"]
-        notes.append("休假日出勤須經勞工同意；8小時以內不論工作幾小時都加發一日工資（主管機關見解）。")
+        if hourly:
+            notes.append(
+                "依時薪制計算：休假日（國定假日、特休日）的工資沒有折算在時薪裡，出勤時依實際工作時數加倍發給，"
+                "這個金額就是當天工作的全部工資；月薪制則是不論工作幾小時都另外加發一日工資（主管機關見解）。"
+            )
+            notes.append("休假日出勤須經勞工同意。")
+        else:
+            notes.append("依月薪制計算：休假日的工資已含在月薪內；出勤8小時以內不論工作幾小時都加發一日工資（主管機關見解），這是月薪以外另外加給的金額。")
+            notes.append("休假日出勤須經勞工同意。")
     else:  # regular-day-off
         if worked > 0:
-            blocks.append((one_day_label, eight, Fraction(1)))
             rest_days = 1
+        if worked > 0 and hourly:
+            blocks.append(("8小時以內：實際工作時數加倍發給", min(worked, eight), _DOUBLE))
+        elif worked > 0:
+            blocks.append((one_day_label, eight, Fraction(1)))
         over = max(Fraction(0), worked - eight)
         if over > 0:
             blocks.append(("超過8小時部分：加倍發給", over, _DOUBLE))
         extended = over
         citations = ["勞動基準法第40條", "勞動基準法第36條", "勞動基準法第24條", "勞動基準法第32條"]
+        if hourly:
+            notes.append(
+                "依時薪制計算：停止假期的工資加倍發給（第40條），這裡和國定假日的時薪制算法一樣，依實際工作時數加倍；"
+                "這個金額是當天工作的全部工資。時薪制的例假出勤較少見，個案請向勞工局確認。"
+            )
+        else:
+            notes.append("依月薪制計算：例假的工資已含在月薪內，出勤8小時以內加發一日工資，這是月薪以外另外加給的金額。")
         notes.append("例假只有天災、事變或突發事件才可要求出勤，事後應補假休息，並於24小時內報主管機關核備。")
 
     segments = tuple(OvertimeSegment(label, h, rate, h * wage * rate) for label, h, rate in blocks)
@@ -190,6 +236,7 @@ def overtime_pay(hourly_wage: Number, hours: Number, day: DayType) -> OvertimeRe
         citations=tuple(citations),
         notes=tuple(notes),
         day_type=day,
+        wage_basis=wage_basis,
         hours=worked,
         hourly_wage=wage,
         segments=segments,
@@ -264,7 +311,9 @@ def monthly_overtime_check(
 
 __all__ = [
     "DAY_TYPES",
+    "WAGE_BASES",
     "DayType",
+    "WageBasis",
     "OvertimeCapResult",
     "OvertimeResult",
     "OvertimeSegment",

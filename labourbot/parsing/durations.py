@@ -52,6 +52,31 @@ class Duration:
 
         return anniversary(start, self.total_months) + timedelta(days=self.days)
 
+    def start_date(self, end: date, *, end_inclusive: bool = True) -> date:
+        """The hire date that gives exactly this much service up to ``end``.
+
+        People state their service ("做了三年兩個月") rather than their hire date; the calculators
+        count service from dates, so this inverts :func:`labourbot.calc.service.service_length`
+        (``end_inclusive`` as there). Month lengths can make an exact inverse impossible (no hire
+        date gives exactly "1 month 0 days" to 31 March); then the nearest candidate is returned.
+        """
+        from datetime import timedelta
+
+        from labourbot.calc.service import service_length
+
+        from .dates import shift_months
+
+        stop = end + timedelta(days=1) if end_inclusive else end
+        guess = shift_months(stop, -self.total_months) - timedelta(days=self.days)
+        for delta in (0, 1, -1, 2, -2, 3, -3):
+            candidate = guess + timedelta(days=delta)
+            if candidate > stop:
+                continue
+            got = service_length(candidate, end, end_inclusive=end_inclusive)
+            if (got.years, got.months, got.days) == (self.years, self.months, self.days):
+                return candidate
+        return guess
+
 
 def _tokens(text: str) -> list[tuple[str | None, str]]:
     """Split into (number, unit) pairs; raises when anything is left over."""
