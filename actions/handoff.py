@@ -106,6 +106,17 @@ def _open_case_of(sender: str) -> Optional[int]:
         return case.id if case else None
 
 
+def topic_of_text(text: str) -> Optional[str]:
+    """The topic of the entry the knowledge base would answer `text` with, when it is confident."""
+    from actions.kb_client import knowledge_base
+
+    kb = knowledge_base()
+    if kb is None or len(text.strip()) < 6:
+        return None
+    hits = kb.search(text, k=3, kinds=("entry",))
+    return hits[0].topic if hits and kb.is_confident(hits) else None
+
+
 def offer_if_sensitive(dispatcher: CollectingDispatcher, text: str) -> bool:
     """Offer a person when the text describes a situation that needs one; True when offered.
     For answer actions: call it after answering (see docs/handoff.md)."""
@@ -150,6 +161,8 @@ class ActionHandoff(Action):
         else:
             reason = "fallback" if fallbacks_before_request(tracker) >= 2 else "request_human"
             topic = tracker.get_slot("topic") if tracker.get_slot("topic") in TOPICS else "other"
+            if topic == "other":  # 「我想找真人談，公司欠我三個月薪水」: the problem names the topic
+                topic = topic_of_text(tracker.latest_message.get("text") or "") or topic
         return [
             SlotSet("handoff_consent", None),
             SlotSet("handoff_contact", None),

@@ -124,10 +124,14 @@ class ActionCheckJobScam(Action):
         return "action_check_job_scam"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        from actions.knowledge import answer_question
         from labourbot.textnorm import normalize
-        from scam import check_text
+        from scam import check_text, describes_job_offer
 
         text = tracker.latest_message.get("text") or ""
+        if len(normalize(text)) >= 12 and not describes_job_offer(text):
+            # A question about the law or one's own job, not an offer to check: no risk verdict.
+            return answer_question(dispatcher, text, "job_scam")
         report = check_text(text)
         if not report.signals and len(normalize(text)) < 12:
             say(dispatcher, "請把徵才廣告、對方傳的訊息，或您遇到的情況貼上來，我幫您看看有沒有詐騙的警訊。"

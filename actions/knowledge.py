@@ -31,17 +31,39 @@ def _payload(intent: str, **entities: str) -> str:
     return f"/{intent}{json.dumps(entities, ensure_ascii=False)}"
 
 
-def answer_with_entry(dispatcher: CollectingDispatcher, entry: Any) -> List[Dict[Text, Any]]:
-    """Say an entry's answer with its citations and the standard follow-up buttons."""
-    buttons = _article_buttons(entry.citations) + [
-        human_button(),
-        button("有幫助", _payload("feedback", helpful="yes", entry_id=entry.id)),
-    ]
+def entry_text(entry: Any, question: str | None = None) -> str:
+    """An entry as the answer to a question: the question it answers first, so an entry found for a
+    differently worded question never opens with a bare 「可以。」 that seems to answer something else."""
     cites = "、".join(entry.citations)
-    text = f"{entry.answer}\n\n依據：{cites}" if cites else entry.answer
+    head = f"您問：「{_clip(question, 60)}」\n" if question else ""
+    body = f"{head}關於「{entry.title}」：\n{entry.answer}"
+    return f"{body}\n\n依據：{cites}" if cites else body
+
+
+def _asked(question: str, whole: str) -> str:
+    """What to quote back as the question a part answers: the part itself, or for the part that stands
+    for the whole message, its first question sentence (not the story around it)."""
+    if question is not whole:
+        return question
+    from labourbot.questions import parse
+
+    found = parse(whole).questions
+    return found[0] if found else whole
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def answer_with_entry(dispatcher: CollectingDispatcher, entry: Any, question: str | None = None,
+                      article_buttons: bool = True, feedback: bool = True) -> List[Dict[Text, Any]]:
+    """Say an entry's answer with its citations and the standard follow-up buttons."""
+    buttons = (_article_buttons(entry.citations) if article_buttons else []) + (
+        [button("有幫助", _payload("feedback", helpful="yes", entry_id=entry.id))] if feedback else [])
     say(
         dispatcher,
-        text,
+        entry_text(entry, question),
         buttons=buttons,
         topic=entry.topic,
         citations=entry.citations,
@@ -52,23 +74,98 @@ def answer_with_entry(dispatcher: CollectingDispatcher, entry: Any) -> List[Dict
     return [SlotSet("topic", entry.topic), SlotSet("last_citations", list(entry.citations))]
 
 
+def _entry_buttons(hits: List[Any]) -> List[Dict[str, str]]:
+    return [button(hit.title, _payload("kb_entry", entry_id=hit.id)) for hit in hits]
+
+
+def _question_buttons(questions: List[str]) -> List[Dict[str, str]]:
+    """Questions not answered in this reply: tapping one sends it as the next message."""
+    return [button(_clip(q, 40), _clip(q, 120)) for q in questions]
+
+
+def say_statute(dispatcher: CollectingDispatcher, hit: Any, first: bool) -> None:
+    """One statute article as the answer when no entry fits: official text, law, article, amendment date."""
+    kb = knowledge_base()
+    article = kb.article(hit.id) if kb else None
+    amended = f"（{article.amended} 修正）" if article is not None and article.amended else ""
+    body = hit.text if len(hit.text) <= _MAX_ARTICLE_CHARS else hit.text[:_MAX_ARTICLE_CHARS] + "…（全文請見全國法規資料庫）"
+    lead = STATUTE_LEAD if first else "另一條可能相關的法條："
+    say(dispatcher, f"{lead}\n{hit.id}{amended}\n{body}", citations=[hit.id], kind="statute_answer",
+        title=hit.id, topic=hit.topic)
+
+
+STATUTE_LEAD = ("我沒有找到正好回答這個問題的說明，先給您最相關的法條原文（一般資訊，不是個案的法律意見；"
+                "您的情況怎麼適用，建議請勞工局同仁協助）：")
+NOT_SURE = ("這個問題我沒有把握直接回答。您是想問下面哪一個嗎？也可以換個說法，寫出發生了什麼、想知道什麼"
+            "（例如「做了三年被資遣，資遣費怎麼算」），或請勞工局同仁協助。")
+RELATED = "相關的問題："
+
+
 def not_sure(dispatcher: CollectingDispatcher, topic: str, suggestions: List[Any]) -> List[Dict[Text, Any]]:
-    """Say we are not sure, offer close entries as buttons and a person."""
-    buttons = [button(hit.title, _payload("kb_entry", entry_id=hit.id)) for hit in suggestions[:3]]
-    label = TOPIC_LABELS.get(topic, "")
-    lead = f"這個問題我不太確定怎麼回答才正確。" + (f"和「{label}」有關的常見問題有：" if buttons else "")
-    say(
-        dispatcher,
-        lead + ("" if buttons else "您可以換個說法，或請勞工局同仁協助。"),
-        buttons=buttons + [human_button()],
-        topic=topic,
-        kind="not_sure",
-    )
+    """Say we are not sure, offer close entries as buttons, a person, and a hint to rephrase."""
+    say(dispatcher, NOT_SURE, buttons=_entry_buttons(suggestions[:3]) + [human_button()], topic=topic,
+        kind="not_sure")
     return [SlotSet("topic", topic)]
 
 
+def answer_question(dispatcher: CollectingDispatcher, text: str, topic_hint: str = "other") -> List[Dict[Text, Any]]:
+    """Answer a free-text message from the knowledge base (knowledge_base/answer.py makes the plan):
+    each question it asks (up to three), or the closest statute articles and entries when none fits.
+    Every reply has an answer or options; a person is always one tap away."""
+    from knowledge_base.answer import plan
+
+    kb = knowledge_base()
+    if kb is None:
+        say(
+            dispatcher,
+            f"我了解您在問「{TOPIC_LABELS.get(topic_hint, '勞動法令')}」的問題。知識庫目前無法使用，"
+            "請撥打 1955 勞工諮詢專線，或輸入「找真人」。",
+            buttons=[human_button()],
+            topic=topic_hint,
+            kind="holding",
+        )
+        return [SlotSet("topic", topic_hint)]
+    p = plan(kb, text, topic_hint=topic_hint)
+    answered = [part for part in p.parts if part.answer]
+    citations: List[str] = []
+    for i, part in enumerate(answered):
+        entry = kb.entry(part.answer.id)
+        if entry is None:
+            continue
+        question = _asked(part.question, text) if len(answered) > 1 else None
+        answer_with_entry(dispatcher, entry, question, article_buttons=len(answered) == 1, feedback=i == 0)
+        citations += list(entry.citations)
+    for i, hit in enumerate(p.statutes if not answered else []):
+        say_statute(dispatcher, hit, first=i == 0)
+        citations.append(hit.id)
+    unanswered = [part.question for part in p.parts if not part.answer and part.question != text]
+    follow_ups = _question_buttons(unanswered + p.more_questions)
+    if answered:
+        related = p.alternatives[:3]
+        if related or follow_ups:
+            say(dispatcher, RELATED if related else "您的其他問題：", buttons=_entry_buttons(related) + follow_ups
+                + [human_button()], topic=p.topic, kind="related")
+    else:
+        say(dispatcher, NOT_SURE, buttons=_entry_buttons(p.alternatives[:3]) + follow_ups + [human_button()],
+            topic=p.topic, kind="not_sure")
+    _offer_calculator(dispatcher, text)
+    offer_if_sensitive(dispatcher, text)  # harassment now, injury in hospital, employer gone...
+    return [SlotSet("topic", p.topic), SlotSet("last_citations", list(dict.fromkeys(citations)))]
+
+
+def _offer_calculator(dispatcher: CollectingDispatcher, text: str) -> None:
+    """A legal question with the person's own numbers: after the answer, offer to compute with them."""
+    from actions.calculators import CALCULATORS, calculator_offer
+
+    kind = calculator_offer(text)
+    if kind in CALCULATORS:
+        label = CALCULATORS[kind][1]
+        say(dispatcher, f"要用您訊息裡的數字幫您試算「{label}」嗎？", kind="calc_offer",
+            buttons=[button(f"試算{label}", _payload("calculate", calc_type=kind))])
+
+
 class ActionAnswerQuestion(Action):
-    """Answer a topic question with the best knowledge-base entry."""
+    """Answer a question (a topic intent, or anything the router sends to the knowledge base)."""
 
     def name(self) -> Text:
         return "action_answer_question"
@@ -76,24 +173,7 @@ class ActionAnswerQuestion(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         text = tracker.latest_message.get("text") or ""
         topic = topic_for_intent(tracker.latest_message.get("intent", {}).get("name"))
-        kb = knowledge_base()
-        if kb is None:
-            say(
-                dispatcher,
-                f"我了解您在問「{TOPIC_LABELS.get(topic, '勞動法令')}」的問題。知識庫目前無法使用，"
-                "請撥打 1955 勞工諮詢專線，或輸入「找真人」。",
-                buttons=[human_button()],
-                topic=topic,
-                kind="holding",
-            )
-            return [SlotSet("topic", topic)]
-        hits = kb.search(text, k=5, kinds=("entry",))
-        if hits and kb.is_confident(hits):
-            events = answer_with_entry(dispatcher, kb.entry(hits[0].id))
-        else:
-            events = not_sure(dispatcher, topic, [h for h in hits if h.topic == topic] or hits)
-        offer_if_sensitive(dispatcher, text)  # harassment now, injury in hospital, employer gone...
-        return events
+        return answer_question(dispatcher, text, topic)
 
 
 class ActionAnswerEntry(Action):

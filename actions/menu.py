@@ -39,9 +39,21 @@ class ActionGreet(Action):
 
 
 class ActionOutOfScope(Action):
+    """Not a labour question, as the classifier sees it; the knowledge base gets a say first, since a
+    question it answers with confidence is in scope whatever the classifier thought."""
+
     def name(self) -> Text:
         return "action_out_of_scope"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        from actions.kb_client import knowledge_base
+        from actions.knowledge import answer_question
+
+        text = tracker.latest_message.get("text") or ""
+        kb = knowledge_base()
+        if kb is not None and text.strip():
+            hits = kb.search(text, k=3, kinds=("entry",))
+            if hits and kb.is_confident(hits):
+                return answer_question(dispatcher, text)
         say(dispatcher, OUT_OF_SCOPE, buttons=topic_buttons(OUT_OF_SCOPE_TOPICS), kind="menu", topic="other")
         return []

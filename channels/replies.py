@@ -66,6 +66,20 @@ class BotReply:
                 "button_payloads": [asdict(b) for b in self.buttons]}
 
 
+def _drop_repeated_buttons(messages: list[OutMessage]) -> None:
+    """A button that several messages of one reply carry (「找真人」 under an answer and under a
+    sensitive-topic offer) is kept on the last of them only: channels that gather buttons as quick
+    replies would otherwise show it twice."""
+    seen: set[tuple[str, str]] = set()
+    for message in reversed(messages):
+        kept = []
+        for b in message.buttons:
+            if (b.title, b.payload) not in seen:
+                seen.add((b.title, b.payload))
+                kept.append(b)
+        message.buttons = kept
+
+
 def build_reply(rasa_messages: list[dict[str, Any]], intent: str, confidence: float) -> BotReply:
     """Merge Rasa's messages: a `custom.meta` block belongs to the text message just before it."""
     messages: list[OutMessage] = []
@@ -90,6 +104,7 @@ def build_reply(rasa_messages: list[dict[str, Any]], intent: str, confidence: fl
             target.title = meta.get("title") or target.title
             target.citations = [str(c) for c in meta.get("citations") or []]
             target.meta = meta
+    _drop_repeated_buttons(messages)
     topic = next((m.meta["topic"] for m in messages if m.meta.get("topic") in TOPICS), None)
     handoff = any(bool(m.meta.get("handoff")) for m in messages)
     return BotReply(

@@ -110,3 +110,13 @@ def test_location_reply_recognises_a_tainan_district():
     assert location_reply("710台灣台南市永康區中華路1號").buttons[0].payload == "幫我找永康區的工作"
     assert location_reply("臺南市 東區 大學路1號").buttons[0].payload == "幫我找東區的工作"
     assert location_reply(None).buttons[0].payload == "我想找工作"
+
+
+def test_card_body_drops_the_title_line_and_the_citation_line_the_card_shows_itself() -> None:
+    from channels.line.support import card_body
+
+    text = "您問：「做了三年被資遣」\n關於「資遣費怎麼算」：\n新制每滿1年給半個月。\n\n依據：勞工退休金條例第12條"
+    body = card_body(text, ["勞工退休金條例第12條"], "資遣費怎麼算")
+    assert body == "您問：「做了三年被資遣」\n新制每滿1年給半個月。"
+    assert card_body("關於「甲」：\n乙", [], "甲") == "乙"
+    assert card_body("關於「甲」：\n乙", [], None) == "關於「甲」：\n乙"

@@ -47,3 +47,17 @@ def test_malformed_pieces_are_ignored_not_fatal():
     reply = build_reply(raw, "", 0.0)
     assert reply.text == "ok"
     assert reply.buttons == []
+
+
+def test_a_button_repeated_across_messages_is_kept_on_the_last_only() -> None:
+    from channels.replies import build_reply
+
+    human = {"title": "找真人", "payload": "/request_human"}
+    raw = [
+        {"text": "答案", "buttons": [{"title": "有幫助", "payload": "/feedback"}, human]},
+        {"text": "這需要同仁協助", "buttons": [human]},
+    ]
+    reply = build_reply(raw, "ask_wages", 0.9)
+    assert [b.title for b in reply.messages[0].buttons] == ["有幫助"]
+    assert [b.title for b in reply.messages[1].buttons] == ["找真人"]
+    assert [b.title for b in reply.buttons] == ["有幫助", "找真人"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from channels.line.support import PayloadStore, is_article, is_feedback, is_human, split_citation_suffix
+from channels.line.support import PayloadStore, is_article, is_feedback, is_human, card_body
 from channels.replies import BotReply, Button, OutMessage
 
 MAX_MESSAGES_PER_CALL = 5
@@ -284,7 +284,7 @@ def render(reply: BotReply, payloads: PayloadStore) -> list[Message]:
     quick: list[Button] = []
     for message in reply.messages:
         if message.kind == "kb_answer":
-            body = split_citation_suffix(message.text, message.citations)
+            body = card_body(message.text, message.citations, message.title)
             if line_len(body) > MAX_BUBBLE_TEXT_CHARS:
                 out += _texts(message.text)
                 body = None

@@ -221,6 +221,17 @@ def split_citation_suffix(text: str, citations: list[str]) -> str:
     return text
 
 
+def card_body(text: str, citations: list[str], title: str | None) -> str:
+    """An answer's text for a card that shows its title and citations itself: without the leading
+    「關於「title」：」 line (the card's header says it) and without the closing 「依據：…」 line."""
+    body = split_citation_suffix(text, citations)
+    lead = f"關於「{title}」：\n" if title else ""
+    if lead and lead in body[: len(lead) + 80]:
+        head, _, rest = body.partition(lead)
+        body = (head + rest) if head.strip() else rest
+    return body
+
+
 def is_feedback(button: Button) -> bool:
     return button.payload.startswith("/feedback")
 

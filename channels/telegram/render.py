@@ -13,7 +13,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from channels.line.support import PayloadStore, is_feedback, split_citation_suffix
+from channels.line.support import PayloadStore, is_feedback, card_body
 from channels.replies import BotReply, Button, OutMessage
 
 MAX_CALLBACK_BYTES = 64
@@ -92,7 +92,7 @@ def _job_lines(job: dict[str, Any]) -> str:
 def render_message(message: OutMessage, payloads: PayloadStore) -> list[TelegramMessage]:
     """One OutMessage as one or more Telegram messages; the keyboard goes under the last one."""
     if message.kind == "kb_answer":
-        body = split_citation_suffix(message.text, message.citations)
+        body = card_body(message.text, message.citations, message.title)
         pieces = [esc(p) for p in split_plain(body)]
         if message.title:
             pieces[0] = f"<b>{esc(message.title)}</b>\n\n{pieces[0]}"

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from channels.conversation import Incoming
-from channels.line.support import split_citation_suffix
+from channels.line.support import card_body
 from channels.replies import BotReply
 from channels.settings import ChannelSettings
 
@@ -45,7 +45,7 @@ def to_web(reply: BotReply) -> dict[str, Any]:
     return {
         "messages": [
             {
-                "text": split_citation_suffix(m.text, m.citations) if m.kind == "kb_answer" else m.text,
+                "text": card_body(m.text, m.citations, m.title) if m.kind == "kb_answer" else m.text,
                 "kind": m.kind,
                 "title": m.title,
                 "citations": m.citations,

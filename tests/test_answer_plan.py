@@ -1,0 +1,79 @@
+"""The reply plan (knowledge_base/answer.py) on the shipped entries and the official statutes: one answer
+per question, the closest entries when not sure, statute articles when no entry fits. Messages written here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge_base import config
+from knowledge_base.answer import MAX_PARTS, article_relevant, plan, split_parts
+from knowledge_base.kb import Hit, KnowledgeBase
+from knowledge_base.laws import LawStore, import_laws
+from knowledge_base.general_codes import select_articles
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    data: Path = tmp_path_factory.mktemp("kb-plan")
+    law = config.shared_law_dir()
+    import_laws([law / "ChLaw-labour.json", law / "zh-general"], LawStore(data / "laws"), select=select_articles)
+    return KnowledgeBase.open(data, "use-m", entries_dir=config.ENTRIES_DIR)
+
+
+def test_numbered_questions_become_parts_and_one_question_stays_whole() -> None:
+    assert split_parts("1. 特休沒休完可以換錢嗎？ 2. 年終獎金可以不發嗎？") == ["特休沒休完可以換錢嗎？", "年終獎金可以不發嗎？"]
+    text = "我在飲料店做了兩年，老闆說店要收了。請問我可以拿資遣費嗎？"
+    assert split_parts(text) == [text]
+
+
+def test_each_numbered_question_gets_its_own_answer(kb: KnowledgeBase) -> None:
+    p = plan(kb, "想請教兩件事：1. 特休沒休完，年底可以換成錢嗎？ 2. 公司可以說不發年終獎金就不發嗎？")
+    answers = [part.answer for part in p.parts]
+    assert all(answers), [part.question for part in p.parts]
+    assert answers[0].topic == "annual_leave"
+    assert "年終" in answers[1].title
+    assert answers[0].id != answers[1].id
+
+
+def test_a_story_is_answered_by_its_question(kb: KnowledgeBase) -> None:
+    p = plan(kb, "我在一家飲料店做了快兩年，上個月店長說生意不好叫我下禮拜不用來了，也沒說有沒有錢可以拿。請問這樣我可以拿資遣費嗎？")
+    assert p.answered
+    assert p.parts[0].answer.topic == "termination_severance"
+    assert p.topic == "termination_severance"
+
+
+def test_questions_beyond_the_limit_come_back_as_follow_ups(kb: KnowledgeBase) -> None:
+    text = "1. 特休怎麼算？ 2. 加班費怎麼算？ 3. 資遣費怎麼算？ 4. 產假有幾週？ 5. 生理假有薪水嗎？"
+    p = plan(kb, text)
+    assert len(p.parts) == MAX_PARTS
+    assert p.more_questions == ["產假有幾週？", "生理假有薪水嗎？"]
+
+
+@pytest.mark.parametrize("text", ["嗯嗯那個我想問一下喔就是公司那個", "asdfgh qwerty", "今天晚餐吃什麼好呢"])
+def test_an_unclear_message_still_gets_options(kb: KnowledgeBase, text: str) -> None:
+    p = plan(kb, text)
+    assert p.answered or p.alternatives or p.statutes
+
+
+def test_a_question_with_no_entry_shows_the_closest_statutes_only_when_relevant(kb: KnowledgeBase) -> None:
+    p = plan(kb, "勞動檢查員到事業單位檢查時，可以要求雇主提出哪些文件？檢查員要出示什麼證明？")
+    shown = [h.id for part in p.parts if part.answer for h in [part.answer]] + [h.id for h in p.statutes]
+    assert shown
+    if p.statutes:
+        assert all(h.kind == "article" and article_relevant(h) for h in p.statutes)
+
+
+def _hit(**kw) -> Hit:
+    base = dict(id="勞動基準法第24條", kind="article", title="勞動基準法第24條", topic="overtime", citations=("勞動基準法第24條",),
+                score=0.1, text="…", dense=0.2, bm25=1.0, coverage=0.1, named=False)
+    return Hit(**{**base, **kw})
+
+
+def test_article_gate() -> None:
+    assert article_relevant(_hit(named=True))
+    assert article_relevant(_hit(dense=0.5))
+    assert article_relevant(_hit(dense=0.35, coverage=0.6))
+    assert not article_relevant(_hit(dense=0.35, coverage=0.2))
+    assert not article_relevant(_hit(dense=0.1, coverage=0.9))
