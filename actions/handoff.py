@@ -183,7 +183,7 @@ class ActionAskHandoffConsent(Action):
         again = tracker.get_slot("requested_slot") == "handoff_consent"  # the answer was not understood
         say(dispatcher, (texts.ASK_CONSENT_AGAIN + "\n\n" if again else "") + texts.NOTICE,
             buttons=[button(texts.CONSENT_YES, texts.CONSENT_YES), button(texts.CONSENT_NO, texts.CONSENT_NO)],
-            kind="handoff_notice")
+            kind="handoff_notice", topic=tracker.get_slot("handoff_topic") or None)
         return []
 
 

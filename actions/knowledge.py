@@ -37,7 +37,9 @@ def entry_text(entry: Any, question: str | None = None) -> str:
     cites = "、".join(entry.citations)
     head = f"您問：「{_clip(question, 60)}」\n" if question else ""
     body = f"{head}關於「{entry.title}」：\n{entry.answer}"
-    return f"{body}\n\n依據：{cites}" if cites else body
+    # One line break only: Rasa splits a message without buttons at blank lines, and the citations
+    # must stay in the message that carries them.
+    return f"{body}\n依據：{cites}" if cites else body
 
 
 def _asked(question: str, whole: str) -> str:
