@@ -143,6 +143,9 @@ class OfferAssessment:
     features: tuple[tuple[str, str], ...]
 
 
+_SCAM_MARKERS = frozenset({"scam_request", "lure", "contact", "check_question", "demand"})
+
+
 def assess_offer(text: str) -> OfferAssessment:
     """Score `text` on the offer and law features (see the module docstring)."""
     folded = fold(text)
@@ -157,7 +160,11 @@ def assess_offer(text: str) -> OfferAssessment:
             offer += feature.weight
         else:
             law += feature.weight
-    is_offer = offer >= OFFER_THRESHOLD and offer - law >= OFFER_MARGIN
+    names = {name for name, _ in found}
+    # 「這樣的徵才廣告合法嗎」 with nothing a scam asks for (money, documents, accounts, easy-money lures,
+    # private contact, "is this a scam?") is a question about the rules for ads, not an offer to check.
+    about_rules = "law_question" in names and not names & _SCAM_MARKERS
+    is_offer = offer >= OFFER_THRESHOLD and offer - law >= OFFER_MARGIN and not about_rules
     return OfferAssessment(is_offer, offer, law, tuple(found))
 
 
