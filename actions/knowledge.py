@@ -61,7 +61,7 @@ def _clip(text: str, limit: int) -> str:
 def answer_with_entry(dispatcher: CollectingDispatcher, entry: Any, question: str | None = None,
                       article_buttons: bool = True, feedback: bool = True) -> List[Dict[Text, Any]]:
     """Say an entry's answer with its citations and the standard follow-up buttons."""
-    buttons = (_article_buttons(entry.citations) if article_buttons else []) + (
+    buttons = (_article_buttons(entry.citations) if article_buttons else []) + [human_button()] + (
         [button("有幫助", _payload("feedback", helpful="yes", entry_id=entry.id))] if feedback else [])
     say(
         dispatcher,
@@ -145,8 +145,8 @@ def answer_question(dispatcher: CollectingDispatcher, text: str, topic_hint: str
     if answered:
         related = p.alternatives[:3]
         if related or follow_ups:
-            say(dispatcher, RELATED if related else "您的其他問題：", buttons=_entry_buttons(related) + follow_ups
-                + [human_button()], topic=p.topic, kind="related")
+            say(dispatcher, RELATED if related else "您的其他問題：", buttons=_entry_buttons(related) + follow_ups,
+                topic=p.topic, kind="related")
     else:
         say(dispatcher, NOT_SURE, buttons=_entry_buttons(p.alternatives[:3]) + follow_ups + [human_button()],
             topic=p.topic, kind="not_sure")
