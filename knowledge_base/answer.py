@@ -23,7 +23,7 @@ STATUTE_ARTICLES = 2  # articles shown when no entry fits
 MIN_PART_CHARS = 6
 # An unnumbered second question gets its own answer only when this sure of it (best cosine): posts often
 # ask the same thing twice (title and body), and a neighbouring entry there is noise, not an answer.
-EXTRA_PART_MIN_DENSE = 0.65
+EXTRA_PART_MIN_DENSE = 0.7
 
 
 @dataclass(frozen=True)
