@@ -111,14 +111,15 @@ class QuerySide:
     For a symmetric encoder it is the encoder itself.
     """
 
-    def __init__(self, inner) -> None:
+    def __init__(self, inner, query_chars: int = 0) -> None:
         from labourbot.encoders import encode_query
 
         self.inner, self.name, self.dim = inner, inner.name, inner.dim
-        self._query = encode_query
+        self._query, self.query_chars = encode_query, query_chars
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        return self._query(self.inner, texts)
+        cap = self.query_chars
+        return self._query(self.inner, [t[:cap] for t in texts] if cap else texts)
 
 
 # ---------------------------------------------------------------- rerank
@@ -309,11 +310,11 @@ def tune_confidence(kb, tops, span: tuple[float, float] = (0.40, 0.80)) -> Confi
                                                            c.min_coverage]) - centre) ** 2)))
 
 
-def dense_span(tops) -> tuple[float, float]:
-    """The confidence grid's span for an encoder: USE-m's fixed one when its top cosines fall inside it,
-    else from the 5th percentile to the maximum of the top hits' cosines (rounded out to 0.025)."""
+def dense_span(encoder: str, tops) -> tuple[float, float]:
+    """The confidence grid's span: USE-m's fixed one (0.40-0.80), for other encoders from the 5th
+    percentile to the maximum of the top hits' cosines (rounded out to 0.025)."""
     top = np.array([hits[0].dense for hits, _ in tops if hits and not hits[0].named])
-    if top.size == 0 or (np.quantile(top, 0.05) >= 0.3 and np.quantile(top, 0.95) <= 0.85):
+    if encoder.startswith("use-m") or top.size == 0:
         return 0.40, 0.80
     return float(np.floor(np.quantile(top, 0.05) / 0.025) * 0.025), float(np.ceil(top.max() / 0.025) * 0.025)
 
@@ -378,7 +379,8 @@ def warm_cache(enc: CachedEncoder, kb: KnowledgeBase) -> None:
         enc._cache.setdefault(normalize(text), vec)
 
 
-def build_system(spec: str, root: Path, entries_dir: Path, heldout: bool, reuse: bool = False) -> Built:
+def build_system(spec: str, root: Path, entries_dir: Path, heldout: bool, reuse: bool = False,
+                 query_chars: int = 0) -> Built:
     """Build the index for encoder `spec` in its own folder (laws linked from `root/laws`), timed.
 
     With `reuse`, an index already in that folder for the same entries, laws and encoder is loaded
@@ -398,7 +400,7 @@ def build_system(spec: str, root: Path, entries_dir: Path, heldout: bool, reuse:
     if reuse:
         build = kb.index.manifest.build_seconds
         warm_cache(enc, kb)
-    kb.encoder = QuerySide(enc.inner)
+    kb.encoder = QuerySide(enc.inner, query_chars)
     other = None
     if heldout:
         other, _ = heldout_questions(kb, enc)
@@ -467,7 +469,7 @@ def tune_report(kb: KnowledgeBase, other: KnowledgeBase | None, dev: list, pairs
         typer.echo(f"  tuned on half {i}: {p} -> held-out half {_fmt(evaluate(kb, test, 'fused', p))}"
                    f" (default params there {_fmt(evaluate(kb, test, 'fused'))})")
     tops = top_hits(kb, scored, best)
-    span = dense_span(tops)
+    span = dense_span(kb.index.manifest.encoder, tops)
     conf = tune_confidence(kb, tops, span)
     typer.echo(f"best confidence (with the best fusion, min_dense over {span[0]:.3f}-{span[1]:.3f}): {conf} -> "
                f"{confidence_accuracy(kb, tops, conf)}")
@@ -490,6 +492,10 @@ def main(
     tune: bool = typer.Option(False, "--tune", help="grid-search fusion and confidence (per encoder)"),
     heldout: bool = typer.Option(True, "--heldout/--no-heldout",
                                  help="also score the entries' own questions against an index without them"),
+    query_chars: list[str] = typer.Option(None, "--query-chars", help="SPEC=N: embed only the first N "
+                                          "characters of a question with that encoder (BM25 sees it all)"),
+    fusion: list[str] = typer.Option(None, "--fusion", help="SPEC=k,w_dense,article_weight,depth: fusion "
+                                     "parameters for one encoder (e.g. from --tune), repeatable"),
     reuse: bool = typer.Option(False, "--reuse", help="with --data-dir: load indexes a previous run left there "
                                "(build time from their manifests) instead of rebuilding"),
 ) -> None:
@@ -513,15 +519,28 @@ def main(
     typer.echo(f"dev set: {len(questions)} questions ({in_scope} in scope, {len(questions) - in_scope} out of scope)")
     typer.echo(f"real questions: {len(real_q)}" + ("" if real_q else f" ({real} not found: skipped)"))
 
+    caps = {spec: int(n) for spec, _, n in (item.partition("=") for item in query_chars or [])}
+    own_fusion: dict[str, FusionParams] = {}
+    for item in fusion or []:
+        spec, _, values = item.partition("=")
+        k, wd, aw, depth = values.split(",")
+        own_fusion[spec] = FusionParams(float(k), float(wd), 1.0, float(aw), int(depth))
     built: dict[str, Built] = {}
     results: list[Result] = []
     pairs: list = []
     for spec in encoders:
-        b = built[spec] = build_system(spec, data_dir, entries_dir, heldout, reuse and tmp is None)
+        b = built[spec] = build_system(spec, data_dir, entries_dir, heldout, reuse and tmp is None,
+                                       caps.get(spec, 0))
+        if spec in own_fusion:
+            b.kb.fusion = own_fusion[spec]
+            if b.other is not None:
+                b.other.fusion = own_fusion[spec]
+            typer.echo(f"[{spec}] fusion: {own_fusion[spec]}", err=True)
         pairs = [(q, {e.id}) for e in b.kb.entries for q in e.questions] if heldout else []
         if spec == encoders[0] and heldout:
             typer.echo(f"heldout: {len(pairs)} entry questions")
-        results.append(score_system(spec, b.kb, b.other, b.build, questions, real_q, pairs))
+        name = spec + (" own fusion" if spec in own_fusion else "") + (f" q{caps[spec]}" if caps.get(spec) else "")
+        results.append(score_system(name, b.kb, b.other, b.build, questions, real_q, pairs))
         if tune:
             tune_report(b.kb, b.other, questions, pairs)
 
