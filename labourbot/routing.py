@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from labourbot.parsing.extract import extract_calc_values
 from labourbot.questions import parse
 
 # Intents that are dialogue acts: right for short messages, wrong for a long question that starts
@@ -41,13 +42,6 @@ _CALC_VERB = re.compile(
 _VALUE_QUESTION = re.compile(r"多少|幾天|幾日|幾週|幾個月|算多少")
 _HOW_QUESTION = re.compile(r"怎麼算|如何計算|怎麼計算|如何算")
 _CALC_TARGET = re.compile(r"加班費|特休|特別休假|資遣費|資遣|預告|產假|最低工資|時薪|月薪|勞退|退休金")
-# A personal value the calculators can use: an amount of money or hours/dates of the person's own case.
-_MONEY = re.compile(r"(?:月薪|時薪|薪水|底薪|日薪|薪資|領)\s*(?:約|大概|是|為)?\s*[\d０-９一二三四五六七八九兩十][\d０-９一二三四五六七八九兩十百千萬kK.,]*|[\d,]{3,}\s*元|\d+(?:\.\d+)?\s*[萬kK]")
-_HOURS = re.compile(r"\d+(?:\.\d+)?\s*(?:個)?小時|[一二三四五六七八九十兩]+\s*(?:個)?小時")
-_DATE = re.compile(r"\d{2,4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}|\d{2,4}\s*年\s*\d{1,2}\s*月|(?:到職|報到|入職)日?\s*[\d]")
-_SERVICE = re.compile(r"(?:做了|做|工作了|待了|年資|任職|服務)\s*(?:快|約|大概|滿)?\s*[\d一二三四五六七八九十兩半]+\s*(?:個)?(?:年|月)")
-
-
 @dataclass(frozen=True)
 class Route:
     """The intent to act on, and why it differs from the classifier's (empty when it does not)."""
@@ -73,10 +67,13 @@ def asks_to_calculate(text: str) -> bool:
         return True
     if not _CALC_TARGET.search(text):
         return False
-    figures = bool(_MONEY.search(text) or _HOURS.search(text) or _DATE.search(text))
-    if _VALUE_QUESTION.search(text) and (figures or _SERVICE.search(text)):
+    # The calculators' own reader decides what counts as the person's figures (one reading for both).
+    values = extract_calc_values(text)
+    figures = bool(values.wage or values.hours or values.total_hours or values.start or values.end
+                   or values.birth or values.leave_start or values.dates)
+    if _VALUE_QUESTION.search(text) and (figures or values.service):
         return True
-    return bool(_HOW_QUESTION.search(text) and _MONEY.search(text))
+    return bool(_HOW_QUESTION.search(text) and values.wage)
 
 
 def is_question(text: str) -> bool:
