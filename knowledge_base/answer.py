@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
-from labourbot.questions import parse
+from labourbot.questions import Parsed, parse
 
 if TYPE_CHECKING:
     from .kb import Hit, KnowledgeBase
@@ -78,10 +78,10 @@ def article_relevant(hit: "Hit", gate: ArticleGate = ARTICLE_GATE) -> bool:
                                            and hit.coverage >= gate.min_coverage)
 
 
-def split_parts(text: str) -> list[str]:
+def split_parts(text: str, parsed: Parsed | None = None) -> list[str]:
     """The questions to answer separately: numbered questions, or several separate question sentences;
-    one question (the whole message) otherwise."""
-    parsed = parse(text)
+    one question (the whole message) otherwise. `parsed` is `parse(text)` when the caller has it."""
+    parsed = parsed or parse(text)
     questions = [q for q in parsed.questions if len(q) >= MIN_PART_CHARS]
     if len(questions) >= 2 and (parsed.numbered or all(len(q) >= 8 for q in questions)):
         return questions
@@ -104,7 +104,7 @@ def plan(kb: "KnowledgeBase", text: str, *, topic_hint: str = "other") -> Plan:
     a part only when they find a different entry with confidence.
     """
     parsed = parse(text)
-    questions = split_parts(text)
+    questions = split_parts(text, parsed)
     parts: list[Part] = []
     seen: set[str] = set()
     if not (len(questions) > 1 and parsed.numbered):
