@@ -38,9 +38,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from knowledge_base.entries import load_entries  # noqa: E402
 from knowledge_base import config as kb_config  # noqa: E402
-from labourbot.client import GatewayClient  # noqa: E402
+from cli.client import GatewayClient  # noqa: E402
 from labourbot.config import PROJECT_ROOT  # noqa: E402
-from labourbot.stack import Stack, StackConfig  # noqa: E402
+from cli.serve import Stack, StackConfig  # noqa: E402
 
 REAL = PROJECT_ROOT.parent / "shared" / "dev" / "real_questions.jsonl"
 DEV = Path(__file__).resolve().parent / "data" / "answers_dev.yml"
@@ -149,7 +149,7 @@ def cpu_seconds(stack: Stack) -> float:
 def prepare(data_dir: Path) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     env = {**__import__("os").environ, "LABOURBOT_DATA_DIR": str(data_dir)}
-    cli = [sys.executable, "-m", "labourbot.cli", "kb"]
+    cli = [sys.executable, "-m", "cli.main", "kb"]
     sources = [str(SHARED_LAW / "ChLaw-labour.json")]
     if (SHARED_LAW / "zh-general").is_dir():
         sources.append(str(SHARED_LAW / "zh-general"))

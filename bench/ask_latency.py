@@ -22,9 +22,9 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from labourbot.client import GatewayClient  # noqa: E402
+from cli.client import GatewayClient  # noqa: E402
 from labourbot.config import PROJECT_ROOT  # noqa: E402
-from labourbot.stack import Stack, StackConfig  # noqa: E402
+from cli.serve import Stack, StackConfig  # noqa: E402
 
 QUESTIONS = [
     "你好", "老闆都不給加班費", "特休沒休完可以換錢嗎", "我被資遣了資遣費怎麼算", "面試要先交保證金正常嗎",

@@ -53,7 +53,7 @@ from fakes.plugin import channel_env  # noqa: E402
 from fakes.secrets import LINE_SECRET, LINE_TOKEN, TELEGRAM_SECRET, TELEGRAM_TOKEN  # noqa: E402
 
 from channels.limits import RATE_LIMITED_REPLY  # noqa: E402
-from labourbot.stack import Stack, StackConfig  # noqa: E402
+from cli.serve import Stack, StackConfig  # noqa: E402
 
 DATA = ROOT / "var" / "burst"
 ANSWER_TIMEOUT_S = 90.0
@@ -327,7 +327,7 @@ def prepare_data() -> None:
     if not (DATA / "index").exists():
         env = {**__import__("os").environ, "LABOURBOT_DATA_DIR": str(DATA)}
         law = ROOT.parent / "shared" / "law" / "ChLaw-labour.json"
-        cli = [sys.executable, "-m", "labourbot.cli", "kb"]
+        cli = [sys.executable, "-m", "cli.main", "kb"]
         subprocess.run([*cli, "import-law", str(law)], check=True, capture_output=True, env=env, cwd=ROOT)
         subprocess.run([*cli, "build"], check=True, capture_output=True, env=env, cwd=ROOT)
     for old in DATA.glob("rasa_tracker.db*"):
@@ -426,7 +426,7 @@ def rasa_direct(rasa_url: str, n: int = 60) -> list[str]:
 
 def start_databases() -> tuple[dict[str, str], list[subprocess.Popen]]:
     """A throw-away PostgreSQL (as the postgres user: it refuses root) and Redis on free ports."""
-    from labourbot.stack import free_port
+    from cli.serve import free_port
 
     pg_dir, pg_port, redis_port = Path("/tmp/labourbot-burst-pg"), free_port(), free_port()
     shutil.rmtree(pg_dir, ignore_errors=True)

@@ -31,7 +31,7 @@ from fakes.payloads import line_body, line_event, line_user, sign, telegram_chat
 from fakes.plugin import channel_env  # noqa: E402
 from fakes.secrets import LINE_SECRET, LINE_TOKEN, TELEGRAM_SECRET, TELEGRAM_TOKEN  # noqa: E402
 
-from labourbot.stack import Stack, StackConfig  # noqa: E402
+from cli.serve import Stack, StackConfig  # noqa: E402
 
 QUESTIONS = [
     "你好",

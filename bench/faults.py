@@ -33,7 +33,7 @@ from fakes.payloads import line_body, line_event, line_user, sign  # noqa: E402
 from fakes.plugin import channel_env  # noqa: E402
 from fakes.secrets import LINE_SECRET, LINE_TOKEN, TELEGRAM_TOKEN  # noqa: E402
 
-from labourbot.stack import Stack, StackConfig  # noqa: E402
+from cli.serve import Stack, StackConfig  # noqa: E402
 
 DATA = ROOT / "var" / "faults"
 RETRY_HINT = "請過一會兒再傳一次"

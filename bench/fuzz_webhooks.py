@@ -30,7 +30,7 @@ with atheris.instrument_imports():
 
     from channels.line.channel import event_from_json, inbox_events
     from channels.line.events import EventContext, reply_for
-    from channels.line.support import PayloadStore
+    from channels.payloads import PayloadStore
     from channels.replies import BotReply, OutMessage
     from channels.telegram.processor import chat_key
 

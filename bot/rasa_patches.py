@@ -14,7 +14,7 @@ had been kept; when a read fails it starts the conversation anew (None), and the
 The user is answered but the turn is silently forgotten (a consent given in the handoff form is lost, the
 form asks again). Patched, both raise: the rest_parse channel answers 500, the gateway tells the user to
 send the message again (UNAVAILABLE_REPLY, a 再試一次 button), and the stored conversation is unchanged,
-so the resent message is handled as if it were the first (tests/test_faults_database.py).
+so the resent message is handled as if it were the first (tests/faults/test_faults_database.py).
 
 3. One HTTP connection pool per endpoint. Rasa's EndpointConfig.request opens a new aiohttp session, so a
 new TCP connection, for every call to the action server (one to three per message): 6 % of Rasa's CPU

@@ -25,7 +25,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Optional
+from typing import Optional, Protocol
 
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
@@ -33,12 +33,41 @@ from sqlalchemy.orm import Session, aliased
 from cases import texts
 from cases.config import CaseSettings
 from cases.db import CaseStore
-from cases.delivery import DeliveryError, Outgoing, PlatformSender
 from cases.models import EXPANDED, FAILED, PENDING, SENT, SKIPPED, Case, OutboxMessage, utcnow
 
 logger = logging.getLogger(__name__)
 
 BATCH = 20
+
+
+class DeliveryError(Exception):
+    """A platform did not take a message: `retriable` for network trouble, 429 and 5xx; not for a refusal."""
+
+    def __init__(self, reason: str, retriable: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason[:300]
+        self.retriable = retriable
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    destination: str  # line | telegram
+    address: str  # user, group or chat id
+    text: str
+    buttons: tuple[tuple[str, str], ...]  # (title, payload)
+    key: str  # idempotency key of the outbox row
+
+
+class Sender(Protocol):
+    """How the worker reaches a chat platform (implemented by the gateway, channels/delivery.py)."""
+
+    def can_send(self, destination: str) -> bool:
+        """Whether this process has the credentials for `destination` (line, telegram)."""
+        ...
+
+    async def send(self, message: Outgoing) -> None:
+        """Deliver or raise DeliveryError."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -69,7 +98,7 @@ def staff_alert_text(case: Case, public_url: str) -> str:
 
 
 class OutboxWorker:
-    def __init__(self, store: CaseStore, settings: CaseSettings, sender: PlatformSender,
+    def __init__(self, store: CaseStore, settings: CaseSettings, sender: Sender,
                  worker_id: str | None = None) -> None:
         self.store = store
         self.settings = settings

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cases.detect import detect_danger
-from cases.emergency import danger_reply
+from channels.emergency import danger_reply
 from channels.language import REPLIES as FOREIGN_REPLIES
 from channels.language import foreign_language
 from channels.limits import RATE_LIMITED_REPLY, RateLimiter
@@ -22,7 +22,7 @@ from channels.replies import BotReply, Button, OutMessage, build_reply
 from labourbot.textnorm import normalize
 
 if TYPE_CHECKING:
-    from cases.gateway import CaseRouter
+    from channels.handoff import CaseRouter
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class ConversationService:
     ) -> None:
         self.rasa = rasa
         self.max_chars = max_chars
-        self.cases = cases  # set by the case runtime at start-up (cases/gateway.py)
+        self.cases = cases  # set by the case runtime at start-up (channels/handoff.py)
         self.rate_limiter = rate_limiter or RateLimiter()
         self._locks = _SenderLocks()
 

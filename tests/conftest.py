@@ -11,6 +11,10 @@ import pytest
 
 from labourbot.config import PROJECT_ROOT
 
+# The fake LINE/Telegram APIs and gateways on them; a fresh case database per test (SQLite, or
+# PostgreSQL when DATABASE_URL is set: .ci/run).
+pytest_plugins = ["fakes.plugin", "fakes.case_db"]
+
 SHARED_LAW = PROJECT_ROOT.parent / "shared" / "law"
 STACK_DATA = PROJECT_ROOT / "var" / "test-stack"
 
@@ -25,7 +29,7 @@ def law_dir() -> Path:
 
 def _prepare_knowledge_base(data_dir: Path) -> None:
     """Import the statutes into the stack's data folder; the index builds itself when stale."""
-    labourbot = [sys.executable, "-m", "labourbot.cli"]
+    labourbot = [sys.executable, "-m", "cli.main"]
     env_args = {"env": {**__import__("os").environ, "LABOURBOT_DATA_DIR": str(data_dir)}, "cwd": PROJECT_ROOT}
     subprocess.run([*labourbot, "kb", "import-law", str(SHARED_LAW / "ChLaw-labour.json"), str(SHARED_LAW / "zh-general")],
                    check=True, capture_output=True, **env_args)
@@ -35,7 +39,7 @@ def _prepare_knowledge_base(data_dir: Path) -> None:
 @pytest.fixture(scope="session")
 def stack() -> Iterator["Stack"]:
     """Rasa server + action server + gateway on free ports, with the trained model in models/."""
-    from labourbot.stack import Stack, StackConfig
+    from cli.serve import Stack, StackConfig
 
     STACK_DATA.mkdir(parents=True, exist_ok=True)
     _prepare_knowledge_base(STACK_DATA)
@@ -46,7 +50,7 @@ def stack() -> Iterator["Stack"]:
 
 @pytest.fixture()
 def gateway(stack) -> Iterator["GatewayClient"]:
-    from labourbot.client import GatewayClient
+    from cli.client import GatewayClient
 
     with GatewayClient(stack.config.gateway_url) as client:
         yield client

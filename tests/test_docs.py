@@ -8,7 +8,7 @@ import click
 import pytest
 import typer
 
-from labourbot.cli import app
+from cli.main import app
 from labourbot.config import PROJECT_ROOT
 
 

@@ -13,8 +13,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from cases.config import CaseSettings
-from cases.gateway import CaseRuntime
-from channels.console import pending
+from channels.handoff import CaseRuntime
+from channels import pending
 from channels.console.auth import Signer
 from channels.console.routes import HERE, router
 from channels.settings import ChannelSettings

@@ -1,7 +1,7 @@
 """The LINE channel (Messaging API webhook, replies, rich menu). `setup(app, settings)` mounts it.
 
-The import of line-bot-sdk is deferred to `setup`, so that `channels.line.support` (shared with the
-Telegram channel) stays light.
+The import of line-bot-sdk is deferred to `setup`, so that importing `channels.line.render` (the web
+chat and the tests use it) stays light.
 """
 
 from __future__ import annotations

@@ -30,7 +30,9 @@ from channels.conversation import UNAVAILABLE_REPLY
 from channels.line.client import LineSender
 from channels.line.events import EventContext, reply_for, source_id
 from channels.line.render import MAX_DATA_CHARS, render
-from channels.line.support import BackgroundTasks, KeyedSerializer, PayloadStore, canned
+from channels.tasks import BackgroundTasks, KeyedSerializer
+from channels.payloads import PayloadStore
+from channels.canned import canned
 from channels.settings import ChannelSettings
 
 logger = logging.getLogger(__name__)

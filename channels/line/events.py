@@ -26,14 +26,8 @@ from linebot.v3.webhooks import (
 )
 
 from channels.conversation import ConversationService, Incoming
-from channels.line.support import (
-    EXPIRED_BUTTON_REPLY,
-    PayloadStore,
-    canned,
-    location_reply,
-    media_reply,
-    topic_shortcuts,
-)
+from channels.payloads import PayloadStore
+from channels.canned import EXPIRED_BUTTON_REPLY, canned, location_reply, media_reply, topic_shortcuts
 from channels.replies import BotReply, OutMessage
 
 logger = logging.getLogger(__name__)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from channels.line.support import PayloadStore, is_article, is_feedback, is_human, card_body
+from channels.payloads import PayloadStore
+from channels.canned import card_body, is_article, is_feedback, is_human
 from channels.replies import BotReply, Button, OutMessage
 
 MAX_MESSAGES_PER_CALL = 5

@@ -31,14 +31,8 @@ from telegram.ext import (
 )
 
 from channels.conversation import ConversationService, Incoming
-from channels.line.support import (
-    EXPIRED_BUTTON_REPLY,
-    PayloadStore,
-    canned,
-    location_reply,
-    media_reply,
-    topic_shortcuts,
-)
+from channels.payloads import PayloadStore
+from channels.canned import EXPIRED_BUTTON_REPLY, canned, location_reply, media_reply, topic_shortcuts
 from channels.replies import BotReply, OutMessage
 from channels.telegram.render import MAX_CALLBACK_BYTES, render
 from labourbot.topics import TOPICS

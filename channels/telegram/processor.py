@@ -9,7 +9,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from channels.line.support import KeyedSerializer
+from channels.tasks import KeyedSerializer
 
 
 def chat_key(update: object) -> str:

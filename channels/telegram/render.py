@@ -13,7 +13,8 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from channels.line.support import PayloadStore, is_feedback, card_body
+from channels.payloads import PayloadStore
+from channels.canned import card_body, is_feedback
 from channels.replies import BotReply, Button, OutMessage
 
 MAX_CALLBACK_BYTES = 64

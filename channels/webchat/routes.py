@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from channels.conversation import Incoming
-from channels.line.support import card_body
+from channels.canned import card_body
 from channels.replies import BotReply
 from channels.settings import ChannelSettings
 

@@ -1,6 +1,6 @@
 """Session fixtures of the channel tests: the fake LINE and Telegram APIs, and a gateway pointed at them.
 
-Test modules load this with `pytest_plugins = ["fakes.plugin"]` (pytest puts tests/ on sys.path), so
+tests/conftest.py registers this for every test (pytest puts tests/ on sys.path), so
 the fixtures exist once per session however many modules use them. The channel gateway is a second gateway process beside the
 `stack` fixture's: it talks to the same Rasa server and action server, with the platform secrets and
 API addresses of the fakes in its environment.
@@ -44,7 +44,7 @@ class ChannelGateway:
 
 def start_channel_gateway(stack, env: dict[str, str]):  # type: ignore[no-untyped-def]
     """A gateway process with `env`, using the Rasa server and action server of `stack`."""
-    from labourbot.stack import Stack, StackConfig
+    from cli.serve import Stack, StackConfig
 
     config = StackConfig.ephemeral(stack.config.data_dir, extra_env=env)
     config.rasa_port, config.action_port = stack.config.rasa_port, stack.config.action_port

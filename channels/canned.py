@@ -1,0 +1,114 @@
+"""Replies the gateway gives by itself, without asking Rasa (Traditional Chinese, as the users read them),
+and the text helpers the renderers share.
+
+* Replies for what the bot cannot read (stickers, pictures, voice, places) and the topic shortcuts.
+* `card_body`: an answer's text for a card that shows its title and citations itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from channels.replies import BotReply, Button, OutMessage
+from labourbot.topics import TOPIC_LABELS
+
+_CITATION_SUFFIX = re.compile(r"\n\s*依據：[^\n]*\s*$")
+
+
+def split_citation_suffix(text: str, citations: list[str]) -> str:
+    """The answer without its closing 「依據：…」 line when the channel shows the citations itself."""
+    if citations and _CITATION_SUFFIX.search(text):
+        return _CITATION_SUFFIX.sub("", text).rstrip()
+    return text
+
+
+def card_body(text: str, citations: list[str], title: str | None) -> str:
+    """An answer's text for a card that shows its title and citations itself: without the leading
+    「關於「title」：」 line (the card's header says it) and without the closing 「依據：…」 line."""
+    body = split_citation_suffix(text, citations)
+    lead = f"關於「{title}」：\n" if title else ""
+    if lead and lead in body[: len(lead) + 80]:
+        head, _, rest = body.partition(lead)
+        body = (head + rest) if head.strip() else rest
+    return body
+
+
+def is_feedback(button: Button) -> bool:
+    return button.payload.startswith("/feedback")
+
+
+def is_article(button: Button) -> bool:
+    return button.payload.startswith("/show_article")
+
+
+def is_human(button: Button) -> bool:
+    return button.payload.startswith("/request_human")
+
+
+SHORTCUT_TOPICS: tuple[str, ...] = (
+    "overtime",
+    "annual_leave",
+    "termination_severance",
+    "occupational_injury",
+    "job_scam",
+    "part_time_students",
+)
+
+
+def topic_shortcuts() -> list[Button]:
+    """Topic buttons offered when the bot has nothing else to suggest, plus 找真人."""
+    return [Button(TOPIC_LABELS[t], f'/choose_topic{{"topic": "{t}"}}') for t in SHORTCUT_TOPICS] + [
+        Button("找真人", "/request_human")
+    ]
+
+
+def canned(text: str, buttons: list[Button] | None = None, kind: str = "text") -> BotReply:
+    """A reply the channel gives by itself, without asking Rasa."""
+    return BotReply(messages=[OutMessage(text=text, buttons=list(buttons or []), kind=kind)])
+
+
+STICKER_REPLY = (
+    "收到您的貼圖 😊 有勞動權益的問題，直接打字問我就可以了，例如「加班費怎麼算」，或點選下面的主題："
+)
+IMAGE_REPLY = (
+    "謝謝您傳來的圖片，不過我目前還看不懂圖片 🙏\n"
+    "如果是薪資單、徵才廣告或工作合約，請把重點打成文字告訴我，例如「月薪 28000，每天工作 10 小時，沒有加班費」。"
+    "需要同仁看資料的話，請點「找真人」。"
+)
+AUDIO_REPLY = (
+    "抱歉，我目前還聽不懂語音訊息 🙏 請用文字輸入您的問題；"
+    "想直接和人說話，可以撥打勞動部 1955 勞工諮詢專線（24 小時、免付費，也有外語服務）。"
+)
+VIDEO_REPLY = "抱歉，我目前還看不懂影片 🙏 請用文字描述您的狀況，我會盡力回答。"
+FILE_REPLY = "抱歉，我目前無法開啟檔案 🙏 請把想問的內容用文字打給我；需要同仁看文件的話，請點「找真人」。"
+LOCATION_REPLY = "收到您的位置{where}。想找這附近的工作嗎？也可以直接問我勞動權益的問題。"
+EXPIRED_BUTTON_REPLY = "這個按鈕已經失效了（系統更新過），請直接打字問我，或點選下面的主題："
+
+_DISTRICT = re.compile(r"[臺台]南市\s*([\u4e00-\u9fff]{1,3}區)")
+
+
+def location_reply(address: str | None) -> BotReply:
+    """Answer a shared location: offer a job search near it (district of Tainan when recognisable)."""
+    match = _DISTRICT.search(address or "")
+    district = match.group(1) if match else None
+    where = f"（{district}）" if district else ""
+    job_button = (
+        Button(f"找{district}的工作", f"幫我找{district}的工作")
+        if district
+        else Button("找工作", "我想找工作")
+    )
+    return canned(LOCATION_REPLY.format(where=where), [job_button, Button("找真人", "/request_human")])
+
+
+def media_reply(kind: str) -> BotReply:
+    """Answer content the bot cannot read: sticker, image, audio, video or file."""
+    human = [Button("找真人", "/request_human")]
+    if kind == "sticker":
+        return canned(STICKER_REPLY, topic_shortcuts())
+    if kind == "image":
+        return canned(IMAGE_REPLY, human)
+    if kind == "audio":
+        return canned(AUDIO_REPLY, human)
+    if kind == "video":
+        return canned(VIDEO_REPLY, human)
+    return canned(FILE_REPLY, human)

@@ -1,0 +1,251 @@
+"""The gateway side of cases: the CaseRouter that ConversationService asks before Rasa, and the runtime
+(case store, outbox worker) the gateway starts and stops with its lifespan.
+
+Before Rasa, in this order (see ConversationService.handle):
+1. danger words: the emergency numbers at once and a high-priority case (`urgent`), never Rasa;
+2. a satisfaction-score button (or a bare 1-5 right after the survey): stored on the closed case;
+3. a case held by a staff member: the message goes to its thread; the user gets one acknowledgement
+   (the first message after staff took over) and then nothing, so the conversation stays with staff.
+Otherwise the message goes to the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Optional
+
+import httpx
+from sqlalchemy import select
+
+from cases import texts
+from cases.config import CaseSettings
+from cases.db import CaseStore
+from channels.delivery import PlatformSender
+from cases.masking import install_log_filter
+from cases.models import ASSIGNED, CLOSED, Case, utcnow
+from cases.outbox import OutboxWorker
+from cases.service import CaseDraft, TranscriptLine, open_case, record_rating, route_user_message
+from cases.transcript import transcript_from_events
+from channels.conversation import UNAVAILABLE_REPLY
+from channels.replies import BotReply, Button, OutMessage
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from channels.conversation import Incoming
+    from channels.settings import ChannelSettings
+
+logger = logging.getLogger(__name__)
+
+RATING = re.compile(r'^/rate_case\s*(\{.*\})\s*$', re.S)
+BARE_SCORE = re.compile(r"^\s*([1-5])\s*分?\s*$")
+SURVEY_WINDOW = timedelta(hours=24)
+URGENT_RETRY_DELAYS_S = (1, 2, 5, 10, 30, 60, 120, 300, 600)  # ~19 min in all
+
+
+def _reply(text: str, kind: str, **meta: Any) -> BotReply:
+    return BotReply(messages=[OutMessage(text=text, kind=kind, meta={"kind": kind, **meta})], intent="")
+
+
+class CaseRouter:
+    def __init__(self, store: CaseStore, worker: OutboxWorker | None = None, rasa_base: str | None = None,
+                 http: httpx.AsyncClient | None = None) -> None:
+        self.store = store
+        self.worker = worker
+        self.rasa_base = rasa_base
+        self._http = http
+        self._retries: set[asyncio.Task[None]] = set()  # urgent cases being written again
+
+    # ---- 2 and 3: before Rasa --------------------------------------------------------------------------
+
+    async def before_rasa(self, message: "Incoming", text: str) -> Optional[BotReply]:
+        """A reply that replaces the bot's (rating stored, message passed to staff), or None.
+
+        When the case store cannot be read (locked, down), nobody can tell whether staff hold this
+        conversation: the bot answers (a locked database must not make the bot mute) and the error is
+        logged. When it can be read and staff hold the conversation but the message cannot be written
+        to the case thread, the user gets the retry hint (see `_before_rasa`)."""
+        try:
+            return await asyncio.to_thread(self._before_rasa, message.sender, text)
+        except Exception as exc:  # the case store being down must not silence the bot
+            logger.error("cases: router unavailable (%s); the bot answers", type(exc).__name__, exc_info=exc)
+            return None
+
+    def _before_rasa(self, sender: str, text: str) -> Optional[BotReply]:
+        rating = self._rating(sender, text)
+        if rating is not None:
+            return rating
+        with self.store.read() as session:  # the common case: nobody holds this conversation
+            held = session.scalar(select(Case.id).where(Case.sender == sender, Case.status == ASSIGNED))
+        if held is None:
+            return None
+        try:
+            with self.store.session() as session:
+                case, first = route_user_message(session, sender, text)
+                if case is None:
+                    return None
+                case_id = case.id
+        except Exception as exc:
+            # Staff hold this conversation but the message could not be added to its thread (SQLite
+            # locked past the busy timeout, PostgreSQL down). Answering from the bot would cut into the
+            # staff member's conversation and the message would never reach them: ask for it again.
+            logger.warning("cases: message of held case #%s not stored (%s); the user is asked to resend",
+                           held, type(exc).__name__)
+            return BotReply(messages=[OutMessage(text=UNAVAILABLE_REPLY, kind="unavailable",
+                                                 buttons=[Button("再試一次", text[:300])])], intent="")
+        logger.info("cases: message of case #%s passed to staff", case_id)
+        if first:
+            return _reply(texts.HELD_ACK.format(case_id=case_id), "case_ack", case_id=case_id)
+        return BotReply(messages=[], intent="")  # staff hold the conversation: the bot stays quiet
+
+    def _rating(self, sender: str, text: str) -> Optional[BotReply]:
+        match = RATING.match(text.strip())
+        if match:
+            try:
+                data = json.loads(match.group(1))
+                case_id, score = int(data["case_id"]), int(data["score"])
+            except (ValueError, KeyError, TypeError):
+                return _reply(texts.RATING_INVALID, "rating")
+            with self.store.session() as session:
+                answer = record_rating(session, sender, case_id, score)
+            return _reply(answer, "rating", case_id=case_id)
+        bare = BARE_SCORE.match(text)
+        if not bare:
+            return None
+        with self.store.read() as session:
+            case_id = session.scalar(
+                select(Case.id).where(Case.sender == sender, Case.status == CLOSED, Case.rating.is_(None),
+                                      Case.survey_sent_at >= utcnow() - SURVEY_WINDOW)
+                .order_by(Case.id.desc()).limit(1)
+            )
+        if case_id is None:
+            return None
+        with self.store.session() as session:
+            answer = record_rating(session, sender, case_id, int(bare.group(1)))
+        return _reply(answer, "rating", case_id=case_id)
+
+    # ---- 1: danger -------------------------------------------------------------------------------------
+
+    async def urgent(self, message: "Incoming", text: str, topic: str = "other") -> Optional[int]:
+        """Open (or raise) a high-priority case for a message with danger words; its number, or None."""
+        lines = await self._recent_turns(message.sender)
+        lines.append(TranscriptLine("user", text, utcnow()))
+        draft = CaseDraft(sender=message.sender, topic=topic, reason="danger", priority="high",
+                          summary=text[:300], transcript=lines)
+        try:
+            case_id = await asyncio.to_thread(self._open, draft)
+        except Exception as exc:
+            logger.error("cases: urgent case could not be written (%s); retrying in the background",
+                         type(exc).__name__, exc_info=exc)
+            task = asyncio.create_task(self._open_later(draft), name="urgent-case-retry")
+            self._retries.add(task)
+            task.add_done_callback(self._retries.discard)
+            return None
+        if self.worker is not None:
+            self.worker.wake()
+        return case_id
+
+    async def _open_later(self, draft: CaseDraft) -> None:
+        """Write an urgent case that could not be written at once (SQLite locked past the busy timeout,
+        PostgreSQL down): the user already has the emergency numbers, and staff must still hear of it.
+        open_case is idempotent per sender (an open case is raised, not duplicated), so a retry after a
+        write that did commit cannot make a second case. Lost only if the gateway stops meanwhile."""
+        for delay in URGENT_RETRY_DELAYS_S:
+            await asyncio.sleep(delay)
+            try:
+                case_id = await asyncio.to_thread(self._open, draft)
+            except Exception as exc:
+                logger.warning("cases: urgent case still not written (%s)", type(exc).__name__)
+                continue
+            logger.info("cases: urgent case #%s written on retry", case_id)
+            if self.worker is not None:
+                self.worker.wake()
+            return
+        logger.error("cases: urgent case given up after %d retries", len(URGENT_RETRY_DELAYS_S))
+
+    def _open(self, draft: CaseDraft) -> int:
+        with self.store.session() as session:
+            case, _created = open_case(session, draft)
+            return case.id
+
+    async def _recent_turns(self, sender: str) -> list[TranscriptLine]:
+        """The conversation so far, from Rasa's tracker (best effort: Rasa may be the thing that is down)."""
+        if not self.rasa_base or self._http is None:
+            return []
+        try:
+            response = await self._http.get(f"{self.rasa_base}/conversations/{sender}/tracker",
+                                            params={"include_events": "AFTER_RESTART"}, timeout=3.0)
+            response.raise_for_status()
+            return transcript_from_events(response.json().get("events") or [], stop_at_handoff=False)
+        except (httpx.HTTPError, ValueError, AttributeError):
+            return []
+
+
+class CaseRuntime:
+    """Started and stopped with the gateway (it sits in the list of platforms of channels/app.py)."""
+
+    name = "cases"
+
+    def __init__(self, settings: CaseSettings, channels: "ChannelSettings", rasa_base: str) -> None:
+        self.settings = settings
+        self.channels = channels
+        self.rasa_base = rasa_base
+        self.store: CaseStore | None = None
+        self.worker: OutboxWorker | None = None
+        self.router: CaseRouter | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._http: httpx.AsyncClient | None = None
+        self._sender: PlatformSender | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def wake_worker(self) -> None:
+        """Deliver now (callable from the console's worker threads)."""
+        if self._loop is not None and self.worker is not None:
+            self._loop.call_soon_threadsafe(self.worker.wake)
+
+    async def start(self, app: "FastAPI") -> None:
+        install_log_filter()
+        self._loop = asyncio.get_running_loop()
+        self.store = CaseStore(self.settings)
+        try:
+            await asyncio.to_thread(self.store.ensure_schema)
+        except Exception as exc:  # retried on first use; the bot works without the case store
+            logger.error("cases: database not ready (%s): %s", type(exc).__name__, exc)
+        self._sender = PlatformSender(self.channels)
+        self.worker = OutboxWorker(self.store, self.settings, self._sender)
+        self._http = httpx.AsyncClient()
+        self.router = CaseRouter(self.store, self.worker, self.rasa_base, self._http)
+        self._task = asyncio.create_task(self.worker.run_forever(), name="outbox-worker")
+        self._warn_about_delivery()
+        app.state.cases = self
+        app.state.conversations.cases = self.router
+        logger.info("cases: store on %s, outbox worker %s", self.store.dialect, self.worker.worker_id)
+
+    def _warn_about_delivery(self) -> None:
+        assert self.worker is not None
+        if not self.settings.staff_destinations:
+            logger.warning("cases: staff notifications off (LINE_STAFF_GROUP_ID / TELEGRAM_STAFF_CHAT_ID not "
+                           "set): new cases show in the console only")
+        for platform, _address in self.settings.staff_destinations:
+            if platform not in self.worker.deliverable:
+                logger.warning("cases: a %s staff group is set but this gateway has no %s credentials",
+                               platform, platform)
+
+    async def stop(self) -> None:
+        if self.worker is not None and self._task is not None:
+            self.worker.stop()
+            try:
+                await asyncio.wait_for(self._task, timeout=10.0)
+            except (asyncio.TimeoutError, asyncio.CancelledError):
+                self._task.cancel()
+                await asyncio.gather(self._task, return_exceptions=True)
+        for client in (self._sender, self._http):
+            if client is not None:
+                await (client.close() if isinstance(client, PlatformSender) else client.aclose())
+        if self.store is not None:
+            self.store.dispose()
+
