@@ -136,6 +136,8 @@ class CaseMessage(Base):
     staff_id: Mapped[Optional[int]] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A staff reply sent by push (LINE, Telegram): the outbox row that carries it, for its delivery status.
+    outbox_id: Mapped[Optional[int]] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"), index=True)
 
     case: Mapped[Case] = relationship(back_populates="messages")
     staff: Mapped[Optional[StaffUser]] = relationship(lazy="joined")
@@ -229,6 +231,10 @@ class InboxEvent(Base):
     claimed_by: Mapped[Optional[str]] = mapped_column(String(64))
     last_error: Mapped[Optional[str]] = mapped_column(String(300))
     done_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # The answer as rendered for the platform (JSON), stored once Rasa has answered: a retry sends it
+    # again instead of asking Rasa a second time. `delivered`: how many of its sends already went out.
+    reply: Mapped[Optional[str]] = mapped_column(Text)
+    delivered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ButtonPayload(Base):

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from cases.db import head_revision
 from cases.models import Case, StaffUser, utcnow
 from cases.service import CaseDraft, authenticate, open_case
 from labourbot.config import PROJECT_ROOT
@@ -79,4 +80,4 @@ def test_every_command_has_help_with_an_example(cli):
         result = cli(*command, "--help")
         assert result.returncode == 0 and "Example:" in result.stdout, command
     migrate = cli("cases", "migrate")
-    assert migrate.returncode == 0 and "0003" in migrate.stdout
+    assert migrate.returncode == 0 and f"{head_revision()}（最新 {head_revision()}）" in migrate.stdout
