@@ -24,8 +24,9 @@ CHANNELS = ("line", "telegram", "web", "rest")
 
 # Outbox rows: pending -> sent | failed; a 'staff' row is expanded into one row per staff destination.
 PENDING, SENT, FAILED, EXPANDED, SKIPPED = "pending", "sent", "failed", "expanded", "skipped"
-# Inbox rows (webhook events): pending -> done | failed.
+# Inbox rows (webhook events): pending -> done | refused | failed.
 DONE = "done"
+REFUSED = "refused"  # inbox: the platform refused the answer for good (user blocked the bot, bad request)
 INBOX_CHANNELS = ("line", "telegram")
 
 

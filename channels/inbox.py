@@ -10,15 +10,20 @@ that lived only in memory was lost when the gateway died, and the in-memory dedu
    it is not returned, so it is not processed again, whatever process or restart it reaches.
 2. The accepting process holds each row with a lease (`claimed_by`, `lease_until`) that it renews while
    the row is in flight (`ChannelInbox`).
-3. When the answer was delivered (or the user was told to try again) the row is done and its body is
-   emptied: only the key stays, for dedupe. An unexpected failure marks it failed (the body is kept for
-   a look at what went wrong).
+3. Once Rasa has answered, the answer as rendered for the platform is stored on the row (`save_reply`)
+   before anything is sent, and each send that went out is counted (`delivered`). A row taken again
+   (a retry after a refused or failed delivery, a replay after a crash) sends the rest of the stored
+   answer: an event is never put to Rasa twice (a form answer such as 「30000」 would fill the next slot).
+   When the answer was delivered (or the user was told to try again) the row is done and its body and
+   reply are emptied: only the key stays, for dedupe. A platform's final refusal (the user blocked the
+   bot, a bad request) marks it refused, never replayed; an unexpected failure marks it failed (the
+   body is kept for a look at what went wrong).
 4. A pending row whose lease ran out belonged to a process that died (a restarted gateway does not wait
    for the leases of its dead predecessor on the same host: `expire_dead_local_leases`). Gateways claim such orphans with
    a compare-and-set UPDATE (two gateways sharing the database never take the same row) and replay them
    through the live path, oldest first. A row taken `max_attempts` times without finishing is marked
    failed instead: an event that crashes the gateway must not crash it forever.
-5. Finished rows (done or failed) are deleted after `inbox_keep_days`.
+5. Finished rows (done, refused or failed) are deleted after `inbox_keep_days`.
 
 `Inbox` holds the synchronous database operations (call them through a thread); `ChannelInbox` is one
 channel's side of it in a running gateway (in-flight rows, lease renewal, replay and purge loop).
@@ -39,7 +44,7 @@ from typing import Any, Optional
 from sqlalchemy import and_, delete, func, or_, select, update
 
 from cases.db import CaseStore
-from cases.models import DONE, FAILED, PENDING, InboxEvent, utcnow
+from cases.models import DONE, FAILED, PENDING, REFUSED, InboxEvent, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -65,10 +70,13 @@ class InboxRow:
     sender: str
     body: str
     attempts: int
+    reply: str | None = None  # the stored answer (JSON, the channel's own format), once Rasa has answered
+    delivered: int = 0  # how many of its sends already went out
 
 
 def _row(event: InboxEvent) -> InboxRow:
-    return InboxRow(event.id, event.channel, event.event_key, event.sender, event.body, event.attempts)
+    return InboxRow(event.id, event.channel, event.event_key, event.sender, event.body, event.attempts,
+                    event.reply, event.delivered or 0)
 
 
 def process_id() -> str:
@@ -144,7 +152,36 @@ class Inbox:
         with self.store.session() as session:
             result = session.execute(
                 update(InboxEvent).where(InboxEvent.id == row_id, InboxEvent.status == PENDING)
-                .values(status=DONE, done_at=now or utcnow(), body="", lease_until=None, last_error=None)
+                .values(status=DONE, done_at=now or utcnow(), body="", reply=None, lease_until=None,
+                        last_error=None)
+            )
+        return result.rowcount == 1
+
+    def save_reply(self, row_id: int, reply: str) -> bool:
+        """Keep the answer Rasa gave (rendered for the platform) before sending it: a retry re-sends it."""
+        with self.store.session() as session:
+            result = session.execute(
+                update(InboxEvent).where(InboxEvent.id == row_id, InboxEvent.status == PENDING)
+                .values(reply=reply, delivered=0)
+            )
+        return result.rowcount == 1
+
+    def mark_delivered(self, row_id: int, count: int) -> bool:
+        """`count` sends of the stored answer went out (a retry starts after them)."""
+        with self.store.session() as session:
+            result = session.execute(
+                update(InboxEvent).where(InboxEvent.id == row_id, InboxEvent.status == PENDING)
+                .values(delivered=count)
+            )
+        return result.rowcount == 1
+
+    def mark_refused(self, row_id: int, reason: str, now: datetime | None = None) -> bool:
+        """The platform refused the answer for good (blocked, bad request): recorded, never replayed."""
+        with self.store.session() as session:
+            result = session.execute(
+                update(InboxEvent).where(InboxEvent.id == row_id, InboxEvent.status == PENDING)
+                .values(status=REFUSED, done_at=now or utcnow(), body="", reply=None, lease_until=None,
+                        last_error=reason[:300])
             )
         return result.rowcount == 1
 
@@ -246,7 +283,7 @@ class Inbox:
                 if session.execute(cas.values(lease_until=lease, claimed_by=self.owner,
                                               attempts=attempts + 1)).rowcount == 1:
                     claimed.append(InboxRow(row.id, row.channel, row.event_key, row.sender, row.body,
-                                            attempts + 1))
+                                            attempts + 1, row.reply, row.delivered or 0))
         return claimed
 
     def purge(self, older_than_days: float, now: datetime | None = None) -> int:
@@ -254,7 +291,7 @@ class Inbox:
         cutoff = (now or utcnow()) - timedelta(days=older_than_days)
         with self.store.session() as session:
             result = session.execute(
-                delete(InboxEvent).where(InboxEvent.status.in_((DONE, FAILED)),
+                delete(InboxEvent).where(InboxEvent.status.in_((DONE, FAILED, REFUSED)),
                                          func.coalesce(InboxEvent.done_at, InboxEvent.received_at) < cutoff)
             )
         return result.rowcount
@@ -309,6 +346,22 @@ class ChannelInbox:
     async def retry_later(self, row_id: int, reason: str) -> None:
         await self._finish(row_id, PENDING, reason)
 
+    async def refused(self, row_id: int, reason: str) -> None:
+        await self._finish(row_id, REFUSED, reason)
+
+    async def save_reply(self, row_id: int, reply: str) -> None:
+        """Store the rendered answer before sending (raises when the database refuses: then send anyway,
+        the row is simply answered from Rasa again if this process dies before it is done)."""
+        await asyncio.to_thread(self.inbox.save_reply, row_id, reply)
+
+    async def delivered(self, row_id: int, count: int) -> None:
+        """Best effort: a count not written means a retry repeats those sends (LINE drops repeated keys)."""
+        try:
+            await asyncio.to_thread(self.inbox.mark_delivered, row_id, count)
+        except Exception as exc:
+            logger.warning("inbox: %s #%s delivery count not written (%s)", self.channel, row_id,
+                           type(exc).__name__)
+
     async def _finish(self, row_id: int, status: str, reason: str) -> None:
         try:
             await asyncio.to_thread(self._write, row_id, status, reason)
@@ -324,6 +377,8 @@ class ChannelInbox:
             self.inbox.mark_done(row_id)
         elif status == FAILED:
             self.inbox.mark_failed(row_id, reason)
+        elif status == REFUSED:
+            self.inbox.mark_refused(row_id, reason)
         else:
             self.inbox.retry_later(row_id, reason)
 
