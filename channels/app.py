@@ -1,51 +1,86 @@
-"""The gateway ASGI app. Start with: uvicorn --factory channels.app:create_app"""
+"""The gateway ASGI app, wired in one place. Start with: uvicorn --factory channels.app:create_app
+
+What starts, in order (and stops in reverse), in `lifespan`:
+
+1. the Rasa client (one pooled client per Rasa process; a sender always goes to the same process);
+2. the case store (schema created or upgraded) and the platform senders;
+3. the outbox worker (staff alerts, staff replies, surveys) and the case router;
+4. the conversation service, which asks the case router before Rasa;
+5. the chat platforms (LINE, Telegram): their inboxes and button payloads live in the case store, their
+   answers come from the conversation service.
+
+Routes read what they need from `app.state` (`rasa`, `cases`, `conversations`), set here and only here.
+"""
 
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
+from typing import AsyncIterator, Protocol
 
 from fastapi import FastAPI
 
-from channels import console, line, rest, telegram, webchat
+from cases.config import CaseSettings
+from channels import console, line, pending, rest, telegram, webchat
 from channels.conversation import ConversationService
+from channels.delivery import PlatformSender
+from channels.handoff import CaseRuntime
 from channels.limits import BodySizeLimit, RateLimiter
 from channels.rasa_client import RasaClient, RasaUnavailable
 from channels.settings import ChannelSettings
 from labourbot.config import Settings, get_settings
 
 
+class Platform(Protocol):
+    """A chat platform channel (channels/line, channels/telegram) as the lifespan sees it."""
+
+    name: str
+
+    async def start(self, app: FastAPI) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
 def create_app(settings: Settings | None = None, channel_settings: ChannelSettings | None = None) -> FastAPI:
     settings = settings or get_settings()
     channel_settings = channel_settings or ChannelSettings()
-    platforms: list = []  # LINE / Telegram channels that are on (their secrets are set)
+    case_settings = CaseSettings(data_dir=settings.data_dir)
+    platforms: list[Platform] = []  # LINE / Telegram channels that are on (their secrets are set)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rasa = RasaClient(settings.rasa_bases, timeout_s=settings.rasa_timeout_s,
                           parse_channel=settings.rasa_parse_channel, max_in_flight=settings.rasa_max_in_flight)
-        app.state.rasa = rasa
-        app.state.conversations = ConversationService(
+        cases = CaseRuntime(case_settings)
+        await cases.open_store()
+        sender = PlatformSender(channel_settings)
+        router = cases.start_worker(sender, rasa)
+        conversations = ConversationService(
             rasa,
             max_chars=settings.max_message_chars,
+            cases=router,
             rate_limiter=RateLimiter(burst=settings.rate_burst, refill_s=settings.rate_refill_s),
         )
-        for platform in platforms:
-            await platform.start(app)
+        app.state.rasa, app.state.cases, app.state.conversations = rasa, cases, conversations
+        started: list[Platform] = []
         try:
+            for platform in platforms:
+                await platform.start(app)
+                started.append(platform)
             yield
         finally:
-            for platform in reversed(platforms):
+            for platform in reversed(started):
                 await platform.stop()
+            await cases.stop()
+            await sender.close()
             await rasa.close()
 
     app = FastAPI(title="臺南市勞動法令小幫手 gateway", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)  # 413 before any route reads it
     app.include_router(rest.router)
+    app.include_router(pending.router)  # staff replies for the pull channels (web chat, REST)
     webchat.setup(app, channel_settings)
+    console.mount(app, case_settings)
     platforms += [p for p in (line.setup(app, channel_settings), telegram.setup(app, channel_settings)) if p]
-    # Handoff cases (docs/handoff.md): /console, staff replies, outbox worker; first to start, last to stop.
-    platforms.insert(0, console.setup(app, settings, channel_settings))
 
     @app.get("/healthz")
     async def healthz() -> dict:

@@ -67,6 +67,18 @@ def canned(text: str, buttons: list[Button] | None = None, kind: str = "text") -
     return BotReply(messages=[OutMessage(text=text, buttons=list(buttons or []), kind=kind)])
 
 
+UNAVAILABLE_REPLY = "抱歉，系統暫時忙碌，訊息沒有處理完成，請過一會兒再傳一次；急需協助請撥 1955。"
+RETRY_BUTTON = "再試一次"
+RETRY_PAYLOAD_CHARS = 300
+
+
+def try_again_reply(text: str | None = None) -> BotReply:
+    """The message could not be handled now (Rasa down, the case store refused it): ask for it again,
+    with a button that sends the same text (the start of it) when there is one."""
+    buttons = [Button(RETRY_BUTTON, text[:RETRY_PAYLOAD_CHARS])] if text and text.strip() else []
+    return BotReply(messages=[OutMessage(text=UNAVAILABLE_REPLY, kind="unavailable", buttons=buttons)], intent="")
+
+
 STICKER_REPLY = (
     "收到您的貼圖 😊 有勞動權益的問題，直接打字問我就可以了，例如「加班費怎麼算」，或點選下面的主題："
 )

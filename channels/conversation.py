@@ -1,24 +1,26 @@
 """The path every channel's message takes: check the text, keep per-user order, ask Rasa.
 
-Messages of one user are handled one at a time, in arrival order (an asyncio lock per sender);
-different users run concurrently.
+Messages of one user are handled one at a time, in arrival order (`KeyedSerializer`, the gateway's one
+per-user ordering mechanism, also used by the LINE and Telegram channels around answer + send);
+different users run concurrently. Before Rasa: empty text, the rate limit, danger words (emergency
+numbers and a high-priority case), a case held by staff (channels/handoff.py), other languages.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cases.detect import detect_danger
+from channels.canned import UNAVAILABLE_REPLY, try_again_reply
 from channels.emergency import danger_reply
 from channels.language import REPLIES as FOREIGN_REPLIES
 from channels.language import foreign_language
 from channels.limits import RATE_LIMITED_REPLY, RateLimiter
 from channels.rasa_client import RasaClient, RasaUnavailable
-from channels.replies import BotReply, Button, OutMessage, build_reply
+from channels.replies import BotReply, OutMessage, build_reply
+from channels.tasks import KeyedSerializer
 from labourbot.textnorm import normalize
 
 if TYPE_CHECKING:
@@ -28,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 EMPTY_TEXT_REPLY = "您傳來的訊息是空白的 🙂 請直接打出想問的勞動權益問題，例如「加班費怎麼算」。"
 TOO_LONG_NOTE = "（您的訊息很長，我先讀前 {limit} 個字來回答；詳細狀況可以輸入「找真人」由同仁協助。）"
-UNAVAILABLE_REPLY = "抱歉，系統暫時忙碌，訊息沒有處理完成，請過一會兒再傳一次；急需協助請撥 1955。"
+__all__ = ["ConversationService", "Incoming", "UNAVAILABLE_REPLY"]
 
 
 @dataclass(frozen=True)
@@ -44,24 +46,6 @@ class Incoming:
         return f"{self.channel}:{self.user_id}"
 
 
-class _SenderLocks:
-    """Bounded map sender -> lock; idle locks are dropped when the map grows."""
-
-    def __init__(self, max_idle: int = 10_000) -> None:
-        self._locks: OrderedDict[str, asyncio.Lock] = OrderedDict()
-        self._max_idle = max_idle
-
-    def get(self, sender: str) -> asyncio.Lock:
-        lock = self._locks.pop(sender, None) or asyncio.Lock()
-        self._locks[sender] = lock
-        while len(self._locks) > self._max_idle:
-            oldest, old_lock = next(iter(self._locks.items()))
-            if old_lock.locked():
-                break
-            del self._locks[oldest]
-        return lock
-
-
 class ConversationService:
     def __init__(
         self,
@@ -72,9 +56,9 @@ class ConversationService:
     ) -> None:
         self.rasa = rasa
         self.max_chars = max_chars
-        self.cases = cases  # set by the case runtime at start-up (channels/handoff.py)
+        self.cases = cases  # None: no case store (the bot answers everything)
         self.rate_limiter = rate_limiter or RateLimiter()
-        self._locks = _SenderLocks()
+        self.serial = KeyedSerializer()
 
     async def handle(self, message: Incoming) -> BotReply:
         """The bot's reply to one message. Never raises for bad input or a down Rasa."""
@@ -87,30 +71,27 @@ class ConversationService:
         note = None
         if len(text) > self.max_chars:
             text, note = text[: self.max_chars], TOO_LONG_NOTE.format(limit=self.max_chars)
-        async with self._locks.get(message.sender):
-            if not allowed:
-                return BotReply(messages=[OutMessage(text=RATE_LIMITED_REPLY, kind="rate_limited")], intent="")
-            # Before Rasa (docs/handoff.md): danger words get the emergency numbers and staff at once;
-            # a case held by staff takes the message instead of the bot.
-            if detect_danger(message.text):
-                return danger_reply(await self.cases.urgent(message, text) if self.cases else None)
-            if self.cases is not None:
-                routed = await self.cases.before_rasa(message, text)
-                if routed is not None:
-                    return routed
-            lang = foreign_language(text)  # the model knows Chinese only: point to 1955 in their language
-            if lang is not None:
-                return BotReply(messages=[OutMessage(text=FOREIGN_REPLIES[lang], kind="foreign_language")],
-                                intent="")
-            try:
-                raw, parse = await self.rasa.send_parsed(message.sender, text, message.metadata)
-            except RasaUnavailable as exc:
-                logger.warning("rasa unavailable for %s: %s", message.channel, exc)
-                return BotReply(
-                    messages=[OutMessage(text=UNAVAILABLE_REPLY, kind="unavailable",
-                                         buttons=[Button("再試一次", message.text[:300])])],
-                    intent="",
-                )
+        return await self.serial.run(message.sender, lambda: self._answer(message, text, note, allowed))
+
+    async def _answer(self, message: Incoming, text: str, note: str | None, allowed: bool) -> BotReply:
+        if not allowed:
+            return BotReply(messages=[OutMessage(text=RATE_LIMITED_REPLY, kind="rate_limited")], intent="")
+        # Before Rasa (docs/handoff.md): danger words get the emergency numbers and staff at once;
+        # a case held by staff takes the message instead of the bot.
+        if detect_danger(message.text):
+            return danger_reply(await self.cases.urgent(message, text) if self.cases else None)
+        if self.cases is not None:
+            routed = await self.cases.before_rasa(message, text)
+            if routed is not None:
+                return routed
+        lang = foreign_language(text)  # the model knows Chinese only: point to 1955 in their language
+        if lang is not None:
+            return BotReply(messages=[OutMessage(text=FOREIGN_REPLIES[lang], kind="foreign_language")], intent="")
+        try:
+            raw, parse = await self.rasa.send_parsed(message.sender, text, message.metadata)
+        except RasaUnavailable as exc:
+            logger.warning("rasa unavailable for %s: %s", message.channel, exc)
+            return try_again_reply(message.text)
         reply = build_reply(raw, parse.intent, parse.confidence)
         if note:
             reply.messages.insert(0, OutMessage(text=note, kind="notice"))

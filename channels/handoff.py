@@ -1,5 +1,5 @@
 """The gateway side of cases: the CaseRouter that ConversationService asks before Rasa, and the runtime
-(case store, outbox worker) the gateway starts and stops with its lifespan.
+(case store, outbox worker) the gateway starts and stops with its lifespan (channels/app.py).
 
 Before Rasa, in this order (see ConversationService.handle):
 1. danger words: the emergency numbers at once and a high-priority case (`urgent`), never Rasa;
@@ -18,26 +18,22 @@ import re
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Optional
 
-import httpx
 from sqlalchemy import select
 
 from cases import texts
 from cases.config import CaseSettings
 from cases.db import CaseStore
-from channels.delivery import PlatformSender
 from cases.masking import install_log_filter
 from cases.models import ASSIGNED, CLOSED, Case, utcnow
-from cases.outbox import OutboxWorker
+from cases.outbox import OutboxWorker, Sender
 from cases.service import CaseDraft, TranscriptLine, open_case, record_rating, route_user_message
 from cases.transcript import transcript_from_events
-from channels.conversation import UNAVAILABLE_REPLY
-from channels.replies import BotReply, Button, OutMessage
+from channels.canned import try_again_reply
+from channels.rasa_client import RasaClient, RasaUnavailable
+from channels.replies import BotReply, OutMessage
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
-
     from channels.conversation import Incoming
-    from channels.settings import ChannelSettings
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +48,10 @@ def _reply(text: str, kind: str, **meta: Any) -> BotReply:
 
 
 class CaseRouter:
-    def __init__(self, store: CaseStore, worker: OutboxWorker | None = None, rasa_base: str | None = None,
-                 http: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, store: CaseStore, worker: OutboxWorker | None = None, rasa: RasaClient | None = None) -> None:
         self.store = store
         self.worker = worker
-        self.rasa_base = rasa_base
-        self._http = http
+        self.rasa = rasa  # for the conversation so far when a danger case opens
         self._retries: set[asyncio.Task[None]] = set()  # urgent cases being written again
 
     # ---- 2 and 3: before Rasa --------------------------------------------------------------------------
@@ -95,8 +89,7 @@ class CaseRouter:
             # staff member's conversation and the message would never reach them: ask for it again.
             logger.warning("cases: message of held case #%s not stored (%s); the user is asked to resend",
                            held, type(exc).__name__)
-            return BotReply(messages=[OutMessage(text=UNAVAILABLE_REPLY, kind="unavailable",
-                                                 buttons=[Button("再試一次", text[:300])])], intent="")
+            return try_again_reply(text)
         logger.info("cases: message of case #%s passed to staff", case_id)
         if first:
             return _reply(texts.HELD_ACK.format(case_id=case_id), "case_ack", case_id=case_id)
@@ -174,32 +167,26 @@ class CaseRouter:
 
     async def _recent_turns(self, sender: str) -> list[TranscriptLine]:
         """The conversation so far, from Rasa's tracker (best effort: Rasa may be the thing that is down)."""
-        if not self.rasa_base or self._http is None:
+        if self.rasa is None:
             return []
         try:
-            response = await self._http.get(f"{self.rasa_base}/conversations/{sender}/tracker",
-                                            params={"include_events": "AFTER_RESTART"}, timeout=3.0)
-            response.raise_for_status()
-            return transcript_from_events(response.json().get("events") or [], stop_at_handoff=False)
-        except (httpx.HTTPError, ValueError, AttributeError):
+            events = await self.rasa.tracker_events(sender)
+        except RasaUnavailable:
             return []
+        return transcript_from_events(events, stop_at_handoff=False)
 
 
 class CaseRuntime:
-    """Started and stopped with the gateway (it sits in the list of platforms of channels/app.py)."""
+    """The case store, the outbox worker and the router, started and stopped by the gateway's lifespan
+    (channels/app.py). Started before the chat channels (their inboxes and button payloads live in the
+    case store) and stopped after them."""
 
-    name = "cases"
-
-    def __init__(self, settings: CaseSettings, channels: "ChannelSettings", rasa_base: str) -> None:
+    def __init__(self, settings: CaseSettings) -> None:
         self.settings = settings
-        self.channels = channels
-        self.rasa_base = rasa_base
-        self.store: CaseStore | None = None
+        self.store = CaseStore(settings)
         self.worker: OutboxWorker | None = None
         self.router: CaseRouter | None = None
         self._task: asyncio.Task[None] | None = None
-        self._http: httpx.AsyncClient | None = None
-        self._sender: PlatformSender | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def wake_worker(self) -> None:
@@ -207,23 +194,23 @@ class CaseRuntime:
         if self._loop is not None and self.worker is not None:
             self._loop.call_soon_threadsafe(self.worker.wake)
 
-    async def start(self, app: "FastAPI") -> None:
+    async def open_store(self) -> None:
+        """Create or upgrade the schema (retried on first use when the database is not ready yet)."""
         install_log_filter()
-        self._loop = asyncio.get_running_loop()
-        self.store = CaseStore(self.settings)
         try:
             await asyncio.to_thread(self.store.ensure_schema)
-        except Exception as exc:  # retried on first use; the bot works without the case store
+        except Exception as exc:  # the bot works without the case store
             logger.error("cases: database not ready (%s): %s", type(exc).__name__, exc)
-        self._sender = PlatformSender(self.channels)
-        self.worker = OutboxWorker(self.store, self.settings, self._sender)
-        self._http = httpx.AsyncClient()
-        self.router = CaseRouter(self.store, self.worker, self.rasa_base, self._http)
+
+    def start_worker(self, sender: Sender, rasa: RasaClient) -> CaseRouter:
+        """Start delivering the outbox through `sender`; returns the router for ConversationService."""
+        self._loop = asyncio.get_running_loop()
+        self.worker = OutboxWorker(self.store, self.settings, sender)
+        self.router = CaseRouter(self.store, self.worker, rasa)
         self._task = asyncio.create_task(self.worker.run_forever(), name="outbox-worker")
         self._warn_about_delivery()
-        app.state.cases = self
-        app.state.conversations.cases = self.router
         logger.info("cases: store on %s, outbox worker %s", self.store.dialect, self.worker.worker_id)
+        return self.router
 
     def _warn_about_delivery(self) -> None:
         assert self.worker is not None
@@ -243,9 +230,4 @@ class CaseRuntime:
             except (asyncio.TimeoutError, asyncio.CancelledError):
                 self._task.cancel()
                 await asyncio.gather(self._task, return_exceptions=True)
-        for client in (self._sender, self._http):
-            if client is not None:
-                await (client.close() if isinstance(client, PlatformSender) else client.aclose())
-        if self.store is not None:
-            self.store.dispose()
-
+        self.store.dispose()

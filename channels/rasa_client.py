@@ -126,6 +126,18 @@ class RasaClient:
         intent = (response.json().get("latest_message") or {}).get("intent") or {}
         return ParseResult(intent=intent.get("name") or "", confidence=float(intent.get("confidence") or 0.0))
 
+    async def tracker_events(self, sender: str, timeout_s: float = 3.0) -> list[dict[str, Any]]:
+        """The events of the sender's conversation since its last restart, from the process that holds it."""
+        try:
+            async with asyncio.timeout(timeout_s):
+                response = await self._request(sender, "GET", f"/conversations/{sender}/tracker",
+                                               params={"include_events": "AFTER_RESTART"})
+            response.raise_for_status()
+            events = response.json().get("events")
+        except (httpx.HTTPError, TimeoutError, ValueError, AttributeError) as exc:
+            raise RasaUnavailable(str(exc) or type(exc).__name__) from exc
+        return events if isinstance(events, list) else []
+
     async def status(self) -> dict[str, Any]:
         """The first process's /status; RasaUnavailable when any process does not answer."""
         answers = []
