@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.handoff import offer_if_sensitive
 from actions.kb_client import knowledge_base
 from actions.replies import button, human_button, say
+from labourbot.textnorm import clip
 from labourbot.topics import TOPIC_LABELS, topic_for_intent
 
 logger = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ def entry_text(entry: Any, question: str | None = None) -> str:
     """An entry as the answer to a question: the question it answers first, so an entry found for a
     differently worded question never opens with a bare 「可以。」 that seems to answer something else."""
     cites = "、".join(entry.citations)
-    head = f"您問：「{_clip(question, 60)}」\n" if question else ""
+    head = f"您問：「{clip(question, 60, one_line=True)}」\n" if question else ""
     body = f"{head}關於「{entry.title}」：\n{entry.answer}"
     # One line break only: Rasa splits a message without buttons at blank lines, and the citations
     # must stay in the message that carries them.
@@ -51,11 +52,6 @@ def _asked(question: str, whole: str) -> str:
 
     found = parse(whole).questions
     return found[0] if found else whole
-
-
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def answer_with_entry(dispatcher: CollectingDispatcher, entry: Any, question: str | None = None,
@@ -82,7 +78,7 @@ def _entry_buttons(hits: List[Any]) -> List[Dict[str, str]]:
 
 def _question_buttons(questions: List[str]) -> List[Dict[str, str]]:
     """Questions not answered in this reply: tapping one sends it as the next message."""
-    return [button(_clip(q, 40), _clip(q, 120)) for q in questions]
+    return [button(clip(q, 40, one_line=True), clip(q, 120, one_line=True)) for q in questions]
 
 
 def say_statute(dispatcher: CollectingDispatcher, hit: Any, first: bool) -> None:

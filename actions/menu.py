@@ -6,13 +6,13 @@ They are actions rather than domain responses because their button payloads carr
 
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, Sequence, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import Button, button, human_button, say
+from labourbot.buttons import choose_topic
 
 GREETING = ("您好！我是臺南市政府勞工局的勞動法令小幫手 🙂 可以直接打出您的問題，例如「老闆不給加班費怎麼辦」，"
             "或點選下面的主題：")
@@ -25,7 +25,7 @@ OUT_OF_SCOPE_TOPICS = (("加班費", "overtime"), ("資遣與離職", "terminati
 
 
 def topic_buttons(topics: Sequence[tuple[str, str]]) -> list[Button]:
-    return [button(title, "/choose_topic" + json.dumps({"topic": topic}, ensure_ascii=False))
+    return [button(title, choose_topic(topic))
             for title, topic in topics] + [human_button()]
 
 

@@ -27,6 +27,7 @@ from rasa_sdk.types import DomainDict
 
 import quiz
 from actions.replies import button, say
+from labourbot.buttons import START_QUIZ, choose_topic
 
 DONE = "done"
 STOP_BUTTON = button("結束測驗", "/quiz_stop")
@@ -140,7 +141,7 @@ class ActionQuizResult(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         order, answered, score = _round(tracker)
         say(dispatcher, quiz.result_text(score, answered, len(order) or quiz.ROUND_SIZE),
-            buttons=[button("再玩一次", "/start_quiz"), button("求職防騙須知", '/choose_topic{"topic": "job_scam"}')],
+            buttons=[button("再玩一次", START_QUIZ), button("求職防騙須知", choose_topic("job_scam"))],
             topic="part_time_students", kind="quiz_result", score=score, answered=answered,
             total=len(order) or quiz.ROUND_SIZE)
         return [SlotSet("quiz_choice", None), SlotSet("quiz_order", None), SlotSet("quiz_index", None),

@@ -10,6 +10,8 @@ from typing import Any, Iterable
 
 from rasa_sdk.executor import CollectingDispatcher
 
+from labourbot.buttons import REQUEST_HUMAN
+
 Button = dict[str, str]
 
 
@@ -35,4 +37,4 @@ def say(
 
 
 def human_button() -> Button:
-    return button("找真人", "/request_human")
+    return button("找真人", REQUEST_HUMAN)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from channels.replies import BotReply, Button, OutMessage
+from labourbot.buttons import REQUEST_HUMAN, choose_topic
 from labourbot.topics import TOPIC_LABELS
 
 _CITATION_SUFFIX = re.compile(r"\n\s*依據：[^\n]*\s*$")
@@ -42,7 +43,7 @@ def is_article(button: Button) -> bool:
 
 
 def is_human(button: Button) -> bool:
-    return button.payload.startswith("/request_human")
+    return button.payload.startswith(REQUEST_HUMAN)
 
 
 SHORTCUT_TOPICS: tuple[str, ...] = (
@@ -57,8 +58,8 @@ SHORTCUT_TOPICS: tuple[str, ...] = (
 
 def topic_shortcuts() -> list[Button]:
     """Topic buttons offered when the bot has nothing else to suggest, plus 找真人."""
-    return [Button(TOPIC_LABELS[t], f'/choose_topic{{"topic": "{t}"}}') for t in SHORTCUT_TOPICS] + [
-        Button("找真人", "/request_human")
+    return [Button(TOPIC_LABELS[t], choose_topic(t)) for t in SHORTCUT_TOPICS] + [
+        Button("找真人", REQUEST_HUMAN)
     ]
 
 
@@ -109,12 +110,12 @@ def location_reply(address: str | None) -> BotReply:
         if district
         else Button("找工作", "我想找工作")
     )
-    return canned(LOCATION_REPLY.format(where=where), [job_button, Button("找真人", "/request_human")])
+    return canned(LOCATION_REPLY.format(where=where), [job_button, Button("找真人", REQUEST_HUMAN)])
 
 
 def media_reply(kind: str) -> BotReply:
     """Answer content the bot cannot read: sticker, image, audio, video or file."""
-    human = [Button("找真人", "/request_human")]
+    human = [Button("找真人", REQUEST_HUMAN)]
     if kind == "sticker":
         return canned(STICKER_REPLY, topic_shortcuts())
     if kind == "image":

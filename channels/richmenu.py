@@ -17,6 +17,7 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFont
 
 from channels.settings import ChannelSettings
+from labourbot.buttons import REQUEST_HUMAN, choose_topic
 
 WIDTH, HEIGHT = 2500, 1686
 COLUMNS, ROWS = 3, 2
@@ -49,10 +50,10 @@ class Area:
 AREAS: tuple[Area, ...] = (
     Area("勞動法令", "加班・特休・資遣", "/greet", "book", "#00695C"),
     Area("計算機", "特休・資遣費・加班費", "/calculate", "calculator", "#00796B"),
-    Area("求職防騙", "面試前先查一下", '/choose_topic{"topic": "job_scam"}', "shield", "#C62828"),
+    Area("求職防騙", "面試前先查一下", choose_topic("job_scam"), "shield", "#C62828"),
     Area("找工作", "就業服務與職缺", "/search_job", "briefcase", "#1565C0"),
-    Area("找真人", "勞工局同仁協助", "/request_human", "person", "#6A1B9A"),
-    Area("校園專區", "打工・實習・學生", '/choose_topic{"topic": "part_time_students"}', "cap", "#EF6C00"),
+    Area("找真人", "勞工局同仁協助", REQUEST_HUMAN, "person", "#6A1B9A"),
+    Area("校園專區", "打工・實習・學生", choose_topic("part_time_students"), "cap", "#EF6C00"),
 )
 
 

@@ -68,3 +68,10 @@ def normalize_same_length(text: str) -> str:
 def normalize(text: str) -> str:
     """Normalised text for matching: `normalize_same_length` plus collapsed whitespace, lower case."""
     return _SPACES.sub(" ", normalize_same_length(text)).strip().lower()
+
+
+def clip(text: str, limit: int, one_line: bool = False) -> str:
+    """At most `limit` characters, ending with … when cut; `one_line` first collapses all whitespace.
+    (LINE counts UTF-16 units: channels/line/render.py has its own.)"""
+    text = " ".join(text.split()) if one_line else (text or "").strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -24,3 +24,12 @@ def test_same_length_normalisation_keeps_entity_offsets(text):
 def test_normalize_is_idempotent(text):
     once = normalize(text)
     assert normalize(once) == once
+
+
+def test_clip_keeps_short_text_and_marks_a_cut() -> None:
+    from labourbot.textnorm import clip
+
+    assert clip("  加班費  ", 10) == "加班費"
+    assert clip("一二三四五六", 4) == "一二三…" and len(clip("一二三四五六", 4)) == 4
+    assert clip("第一行\n第二行", 20, one_line=True) == "第一行 第二行"
+    assert clip("第一行\n第二行", 20) == "第一行\n第二行"
