@@ -147,9 +147,6 @@ class CitationParser:
             rf"|(?<![\d.])(?P<a2>\d+)(?:\s*-\s*(?P<sub2>\d+))?\s*(?:條|条)"
         )
 
-    def resolve_law(self, name: str) -> str | None:
-        return self._names.get(name)
-
     @staticmethod
     def _number(main: str | None, sub: str | None) -> str | None:
         if main is None:

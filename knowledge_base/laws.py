@@ -26,10 +26,6 @@ class LawFormatError(ValueError):
     """A file that is not MOJ statute open data in a format we read."""
 
 
-class LawImportError(RuntimeError):
-    """An import that was refused (e.g. an older text than the stored one)."""
-
-
 @dataclass(frozen=True)
 class Article:
     law: str

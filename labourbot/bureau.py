@@ -15,10 +15,6 @@ class Bureau:
     phone_hint: str
     offices: tuple[str, ...]
 
-    @property
-    def offices_text(self) -> str:
-        return "；".join(self.offices)
-
 
 BUREAU = Bureau(
     name="臺南市政府勞工局",
