@@ -21,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.replies import button, human_button, say
+from actions.settings import action_settings
 from cases import texts
 from cases.detect import Sensitive, sensitive_topic
 from cases.office_hours import expected_reply
@@ -94,7 +95,7 @@ def _store() -> Any:
     from cases.masking import install_log_filter
 
     install_log_filter()
-    return shared_store()
+    return shared_store(action_settings().cases)
 
 
 def _open_case_of(sender: str) -> Optional[int]:

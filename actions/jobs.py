@@ -17,12 +17,14 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import button, human_button, say
+from actions.settings import action_settings
+from labourbot.buttons import choose_topic
 
 logger = logging.getLogger(__name__)
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 RISK_HEADLINES = {"high": "🔴 詐騙風險：高", "medium": "🟠 詐騙風險：中", "low": "🟢 詐騙風險：低"}
-SCAM_TIPS_BUTTON = button("求職防騙須知", '/choose_topic{"topic": "job_scam"}')
+SCAM_TIPS_BUTTON = button("求職防騙須知", choose_topic("job_scam"))
 
 
 def _entities(tracker: Tracker) -> Dict[str, List[str]]:
@@ -69,8 +71,8 @@ class ActionSearchJobs(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         from jobs import search_jobs
-        from jobs.config import jobs_settings
         from jobs.criteria import Criteria, criteria_from_message
+        from jobs.store import open_store
 
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         entities = _entities(tracker)
@@ -83,12 +85,13 @@ class ActionSearchJobs(Action):
         else:
             criteria = criteria_from_message(tracker.latest_message.get("text") or "", entities)
             page = 1
-        settings = jobs_settings()
+        settings = action_settings().jobs
         today = datetime.now(TAIPEI).date()
 
         def run(c: Any, p: int) -> Any:
             return search_jobs(c.keyword, district=c.district, nature=c.nature, min_salary=c.min_amount,
-                               salary_period=c.period, page=p, page_size=settings.jobs_page_size, today=today)
+                               salary_period=c.period, page=p, page_size=settings.jobs_page_size, today=today,
+                               store=open_store(settings))
 
         try:
             result = run(criteria, page)

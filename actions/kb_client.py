@@ -6,6 +6,8 @@ import logging
 import threading
 from typing import Any, Optional
 
+from actions.settings import action_settings
+
 logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
@@ -23,7 +25,7 @@ def knowledge_base() -> Optional[Any]:
             try:
                 from knowledge_base.kb import KnowledgeBase
 
-                _kb = KnowledgeBase.open()
+                _kb = KnowledgeBase.open(settings=action_settings().kb)
             except Exception:  # the bot must keep answering without its knowledge base
                 logger.exception("knowledge base could not be opened")
                 _failed = True

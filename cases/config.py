@@ -1,29 +1,21 @@
-"""Settings of the case store, the staff console and the outbox (environment or `.env`).
+"""Settings of the case store, the staff console, the outbox and the webhook inbox (environment or `.env`).
 
-Nothing is read at import time: build `CaseSettings()` where it is needed.
+The `cases` section of a process's settings tree (labourbot/config.py says how the tree is put together):
+the gateway and the action server build it with `CaseSettings.under(core)`, so it uses their data
+folder; CLI commands build `CaseSettings()`. Nothing is read at import time.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from labourbot.config import PROJECT_ROOT
+from labourbot.config import DatabaseSettings
 
 CONSOLE_SECRET_MIN_CHARS = 32
 
 
-class CaseSettings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="LABOURBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore",
-        populate_by_name=True,
-    )
-
-    data_dir: Path = PROJECT_ROOT / "var"
-    # postgresql://user:pass@host:port/db (psycopg 3) or sqlite:///path; default: <data_dir>/cases.db
-    database_url: str = Field("", validation_alias=AliasChoices("DATABASE_URL", "LABOURBOT_DATABASE_URL"))
+class CaseSettings(DatabaseSettings):
+    # data_dir and database_url (DATABASE_URL) come from DatabaseSettings; the SQLite file is cases.db.
     retention_days: int = 180
     # SQLite only: how long a write waits for another process's write lock before "database is locked".
     sqlite_busy_timeout_s: float = 15.0
@@ -52,14 +44,8 @@ class CaseSettings(BaseSettings):
 
     @property
     def sqlalchemy_url(self) -> str:
-        """The SQLAlchemy URL: PostgreSQL through psycopg 3, or the SQLite file in the data folder."""
-        url = self.database_url.strip()
-        if not url:
-            return f"sqlite:///{self.data_dir / 'cases.db'}"
-        for prefix in ("postgres://", "postgresql://"):
-            if url.startswith(prefix):
-                return "postgresql+psycopg://" + url[len(prefix):]
-        return url
+        """The SQLAlchemy URL: DATABASE_URL (PostgreSQL through psycopg 3, or as given), else cases.db."""
+        return self.store_url("cases.db")
 
     @property
     def console_problem(self) -> str | None:

@@ -1,22 +1,28 @@
-"""Secrets and API addresses of the chat platforms (LINE, Telegram), from the environment or `.env`.
+"""The gateway's settings: the chat platforms' section (`ChannelSettings`) and the gateway's tree
+(`GatewaySettings`: core + channels + cases), from the environment or `.env`.
 
-The names have no prefix because they are the platforms' own words (LINE_CHANNEL_SECRET, ...).
+The platform names have no prefix because they are the platforms' own words (LINE_CHANNEL_SECRET, ...).
 A channel whose secrets are missing is switched off; the others still work (see `channels/app.py`).
-Nothing is read at import time: build `ChannelSettings()` where it is needed.
+The gateway builds its tree once (`GatewaySettings.load()`) and hands each part the section it needs;
+labourbot/config.py says why the tree's root is here and not in `labourbot`. Nothing is read at import time.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from pydantic import SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from cases.config import CaseSettings
+from labourbot.config import ENV_FILE, EnvFile, LabourbotSettings, Settings
 
 _TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
-class ChannelSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+class ChannelSettings(LabourbotSettings):
+    model_config = SettingsConfigDict(env_prefix="")
 
     # LINE Messaging API (LINE Developers console > the channel > Basic settings / Messaging API).
     line_channel_secret: SecretStr = SecretStr("")
@@ -63,3 +69,23 @@ class ChannelSettings(BaseSettings):
         if not _TELEGRAM_SECRET.fullmatch(secret):
             return "TELEGRAM_WEBHOOK_SECRET may only use A-Z a-z 0-9 _ - (1-256 characters)"
         return None
+
+
+@dataclass(frozen=True)
+class GatewaySettings:
+    """The gateway process's settings tree, built once and passed down by section."""
+
+    core: Settings
+    channels: ChannelSettings
+    cases: CaseSettings
+
+    @classmethod
+    def load(cls, core: Settings | None = None, channels: ChannelSettings | None = None, *,
+             env_file: EnvFile = ENV_FILE) -> GatewaySettings:
+        """The tree from the environment and `env_file`; a `core` or `channels` given is used as it is.
+
+        The cases section always takes the core's data folder, so cases.db is where the core says.
+        """
+        core = core or Settings(_env_file=env_file)  # type: ignore[call-arg]
+        channels = channels or ChannelSettings(_env_file=env_file)  # type: ignore[call-arg]
+        return cls(core=core, channels=channels, cases=CaseSettings.under(core, env_file))

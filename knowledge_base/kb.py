@@ -99,10 +99,16 @@ class KnowledgeBase:
     @classmethod
     def open(cls, data_dir: Path | str | None = None, encoder: "Encoder | str | None" = None, *,
              entries_dir: Path | str | None = None, rebuild: bool = False,
-             progress: Callable[[int, int], None] | None = None) -> "KnowledgeBase":
-        """Load the persisted index, or (re)build it when missing or stale; `encoder` may be a spec string."""
+             progress: Callable[[int, int], None] | None = None,
+             settings: config.KBSettings | None = None) -> "KnowledgeBase":
+        """Load the persisted index, or (re)build it when missing or stale; `encoder` may be a spec string.
+
+        `settings`: the kb section of the process's settings tree (the action server passes its own).
+        Without it the section is read from the environment and `.env`, with `data_dir`, a spec string
+        `encoder` and `entries_dir` overriding single values (CLI, tests).
+        """
         spec = encoder if isinstance(encoder, str) else None
-        settings = config.settings(data_dir, spec, entries_dir)
+        settings = settings or config.settings(data_dir, spec, entries_dir)
         if encoder is None or isinstance(encoder, str):
             from labourbot.encoders import load_encoder
 
