@@ -1,10 +1,5 @@
 """The Rasa assistant: domain, training data and custom NLU components (runs in .venv-rasa).
 
-Rasa imports this package at start-up (the rest_parse channel in credentials.yml, the custom components
-in config.yml), so the performance patches in rasa_patches.py are installed here, once, for `rasa run`,
-`rasa test` and `rasa shell` alike.
+Importing this package changes nothing in Rasa: the patches in rasa_patches.py are installed only by the
+serving entry point, bot/run.py (`python -m bot.run run ...`, what `labourbot serve` starts).
 """
-
-from bot import rasa_patches
-
-rasa_patches.install()

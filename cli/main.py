@@ -135,6 +135,9 @@ def serve(
         dead = stack.watch(report=typer.echo)
         typer.echo(f"{dead} 反覆異常結束，停止服務；請看記錄檔 {c.data_dir / 'logs'}。", err=True)
         raise typer.Exit(1)
+    except StackError as exc:  # a dead process's port was taken by another program: restarting cannot work
+        typer.echo(f"錯誤：{exc}", err=True)
+        raise typer.Exit(1)
     except KeyboardInterrupt:
         pass
     finally:

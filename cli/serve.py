@@ -2,29 +2,50 @@
 
 Used by `labourbot serve` (and so `make run`), by the end-to-end test fixture and by the benches,
 so that all of them run exactly the same commands.
+
+Nothing outlives the supervisor. Each service is the leader of its own process group (Rasa and the action
+server may fork Sanic workers into it), and a small guard process (`python -m cli.serve guard`, one per
+`Stack`) knows every group. The guard reads a pipe whose only writer is the supervisor; when the supervisor
+ends in any way, kill -9 included, the kernel closes that pipe, and the guard sends SIGTERM to every group
+it still knows, then SIGKILL to whatever is left after `GUARD_GRACE_S`. The parent-death signal
+(prctl PR_SET_PDEATHSIG) was not used: it fires when the *thread* that started the child ends, and
+bench/faults.py restarts a service from a short-lived thread; it would also reach only the leader, not
+the workers of its group.
+
+Ports are checked before anything starts: a port held by another process (typically an old stack that was
+killed with kill -9 before this guard existed) is reported with the pid and command line that hold it,
+instead of starting services that cannot listen.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import httpx
 
 from labourbot.config import PROJECT_ROOT
 
-RASA_BIN = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+# Rasa is started through bot/run.py, which installs bot/rasa_patches.py and then runs Rasa's own CLI.
+RASA_PYTHON = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
 MODELS_DIR = PROJECT_ROOT / "models"
 # Longer than the platforms' and proxies' idle keep-alive (uvicorn's default is 5 s): a client reusing a
 # connection the gateway had just closed gets "connection reset" (2 of 918 webhooks in bench/burst.py).
 GATEWAY_KEEP_ALIVE_S = 75
+# What the services get to shut down cleanly once their supervisor is gone, before SIGKILL.
+GUARD_GRACE_S = 5.0
+# How long a restart waits for a dead service's port to be released by what was left of its group.
+PORT_RELEASE_S = 5.0
+TCP_LISTEN = "0A"  # the state column of /proc/net/tcp
 
 
 class StackError(RuntimeError):
@@ -85,30 +106,229 @@ class Service:
     name: str
     argv: list[str]
     ready_url: str
+    port: int
+    host: str = "127.0.0.1"
     process: subprocess.Popen | None = None
     log_path: Path | None = None
 
+    @property
+    def label(self) -> str:
+        """What the service is, for the person reading a message about it."""
+        if self.name.startswith("rasa"):
+            return "Rasa server"
+        return {"actions": "action server"}.get(self.name, self.name)
+
+
+# --- process groups -------------------------------------------------------------------------------------
+
+def group_members(pgid: int) -> list[int]:
+    """The live processes of group `pgid` (zombies do not count: they hold no port and no CPU)."""
+    members = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        state, _ppid, pgrp = stat.rsplit(")", 1)[1].split()[:3]
+        if int(pgrp) == pgid and state not in ("Z", "X"):
+            members.append(int(entry.name))
+    return members
+
+
+def signal_group(pgid: int, sig: int) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def end_groups(pgids: Iterable[int], grace_s: float = GUARD_GRACE_S) -> None:
+    """SIGTERM every group, then SIGKILL whatever of them is still alive after `grace_s`."""
+    pgids = list(pgids)
+    for pgid in pgids:
+        signal_group(pgid, signal.SIGTERM)
+    deadline = time.monotonic() + grace_s
+    while any(group_members(pgid) for pgid in pgids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for pgid in pgids:
+        if group_members(pgid):
+            signal_group(pgid, signal.SIGKILL)
+
+
+def guard_main(lines: Iterable[str]) -> None:
+    """The guard process: "+PGID" / "-PGID" lines from the supervisor; at end of input, end what is left.
+
+    A group number cannot be given to a new process while the group has members, so killing a known
+    group never hits a stranger while any of our processes is alive in it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the supervisor, which then stops us
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    groups: set[int] = set()
+    for line in lines:
+        op, pgid = line[:1], int(line[1:])
+        if op == "+":
+            groups.add(pgid)
+        else:
+            groups.discard(pgid)
+    end_groups(sorted(groups))
+
+
+class GroupGuard:
+    """The supervisor's side of the guard: started on the first service, told of every group."""
+
+    def __init__(self, log_path: Path) -> None:
+        self._log_path = log_path
+        self._proc: subprocess.Popen[str] | None = None
+        self._groups: set[int] = set()
+        self._lock = threading.Lock()  # bench/faults.py restarts services from another thread
+
+    def __contains__(self, pgid: int) -> bool:
+        return pgid in self._groups
+
+    @property
+    def pid(self) -> int | None:
+        """The guard process's pid while one is running (what `ps` shows as `-m cli.serve guard`)."""
+        return self._proc.pid if self._proc is not None and self._proc.poll() is None else None
+
+    def add(self, pgid: int) -> None:
+        with self._lock:
+            self._groups.add(pgid)
+            self._send(f"+{pgid}\n")
+
+    def remove(self, pgid: int) -> None:
+        with self._lock:
+            self._groups.discard(pgid)
+            if self._proc is not None:
+                self._send(f"-{pgid}\n")
+
+    def close(self) -> None:
+        """End of input: the guard ends the groups still registered (none after a clean stop) and exits."""
+        with self._lock:
+            proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        try:
+            proc.stdin.close()  # type: ignore[union-attr]
+        except BrokenPipeError:
+            pass
+        try:
+            proc.wait(timeout=GUARD_GRACE_S + 5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    def _send(self, line: str) -> None:
+        """Write to a running guard, or start one that learns every group (also if the guard had died)."""
+        if self._proc is not None and self._proc.poll() is None:
+            try:
+                self._proc.stdin.write(line)  # type: ignore[union-attr]
+                self._proc.stdin.flush()  # type: ignore[union-attr]
+                return
+            except BrokenPipeError:
+                pass
+        self._log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self._log_path, "ab") as log:  # not the supervisor's stdout: a reader would wait for us
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "cli.serve", "guard"], stdin=subprocess.PIPE, stdout=log, stderr=log,
+                text=True, cwd=PROJECT_ROOT, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+                start_new_session=True,  # Ctrl-C in the terminal reaches the supervisor, not the guard
+            )
+        self._proc.stdin.write("".join(f"+{pgid}\n" for pgid in sorted(self._groups)))  # type: ignore[union-attr]
+        self._proc.stdin.flush()  # type: ignore[union-attr]
+
+
+# --- ports ----------------------------------------------------------------------------------------------
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether a server could not listen on host:port now (SO_REUSEADDR, as servers do: TIME_WAIT is free)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return True
+            raise
+    return False
+
+
+def _listening_inodes(port: int) -> set[str]:
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            cols = row.split()
+            if cols[3] == TCP_LISTEN and int(cols[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(cols[9])
+    return inodes
+
+
+def _socket_owner(inodes: set[str]) -> int | None:
+    targets = {f"socket:[{inode}]" for inode in inodes}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            fds = os.scandir(f"/proc/{entry.name}/fd")
+            if any(os.readlink(fd.path) in targets for fd in fds):
+                return int(entry.name)
+        except OSError:  # another user's process, or one that just ended
+            continue
+    return None
+
+
+def port_holder(port: int) -> tuple[int, str] | None:
+    """The pid and command line of the process listening on `port`, when /proc lets us see it."""
+    pid = _socket_owner(_listening_inodes(port))
+    if pid is None:
+        return None
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        argv = ["?"]
+    return pid, " ".join(" ".join(argv).split())  # one line, even with a `python -c` script
+
+
+def busy_ports_message(busy: list[tuple[Service, tuple[int, str] | None]]) -> str:
+    """zh-TW: which port, which service wants it, who holds it, and what to do."""
+    lines = [f"連接埠 {s.port}（{s.label} 要用）已被占用：" + (
+        f"pid {holder[0]}（{holder[1][:200]}）" if holder else "查不到是哪個程序（可能屬於其他使用者）")
+        for s, holder in busy]
+    pids = sorted({str(holder[0]) for _, holder in busy if holder})
+    kill = f"（例如 kill {' '.join(pids)}）" if pids else ""
+    return ("\n".join(lines) + "\n多半是上一次的 labourbot serve 還在執行，或沒有停乾淨。請先停止舊的程序"
+            f"{kill}，或用 LABOURBOT_GATEWAY_PORT / LABOURBOT_RASA_PORT / LABOURBOT_ACTION_PORT 換連接埠，"
+            "再重新啟動。")
+
+
+# --- the stack ------------------------------------------------------------------------------------------
 
 class Stack:
     def __init__(self, config: StackConfig) -> None:
         self.config = config
+        self.guard = GroupGuard(config.data_dir / "logs" / "guard.log")
         c = config
         py = sys.executable
         # One or more Rasa processes ("rasa", "rasa-2", ...); the gateway gives each conversation to one.
         self.services = [
             Service("rasa" if i == 0 else f"rasa-{i + 1}",
-                    [str(RASA_BIN), "run", "--enable-api", "--interface", "127.0.0.1",
+                    [str(RASA_PYTHON), "-m", "bot.run", "run", "--enable-api", "--interface", "127.0.0.1",
                      "--port", str(port), "--model", str(c.model_path),
                      "--endpoints", str(c.endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml")],
-                    f"http://127.0.0.1:{port}/status")
+                    f"http://127.0.0.1:{port}/status", port)
             for i, port in enumerate(c.rasa_ports)
         ] + [
             Service("actions", [py, "-m", "rasa_sdk", "--actions", "actions", "--port", str(c.action_port)],
-                    f"{c.action_url}/health"),
+                    f"{c.action_url}/health", c.action_port),
             Service("gateway", [py, "-m", "uvicorn", "--factory", "channels.app:create_app",
                                 "--host", c.gateway_host, "--port", str(c.gateway_port),
                                 "--no-access-log", "--timeout-keep-alive", str(GATEWAY_KEEP_ALIVE_S)],
-                    f"{c.gateway_url}/healthz"),
+                    f"{c.gateway_url}/healthz", c.gateway_port, c.gateway_host),
         ]
 
     def env(self) -> dict[str, str]:
@@ -133,7 +353,8 @@ class Stack:
         return env
 
     def start(self, timeout_s: float = 180.0) -> None:
-        if not RASA_BIN.exists():
+        self.check_ports(self.services)
+        if not RASA_PYTHON.exists():
             raise StackError("找不到 .venv-rasa：請先執行 `make install`。")
         if not any(self.config.model_path.glob("*.tar.gz")) and not self.config.model_path.is_file():
             raise StackError("找不到訓練好的模型：請先執行 `make train`。")
@@ -144,15 +365,29 @@ class Stack:
             self.start_service(service, env, logs)
         self.wait_ready(timeout_s)
 
+    @staticmethod
+    def check_ports(services: list[Service], wait_s: float = 0.0) -> None:
+        """Raise StackError naming every port another process listens on (after up to `wait_s`)."""
+        deadline = time.monotonic() + wait_s
+        while True:
+            busy = [s for s in services if port_in_use(s.host, s.port)]
+            if not busy:
+                return
+            if time.monotonic() >= deadline:
+                raise StackError(busy_ports_message([(s, port_holder(s.port)) for s in busy]))
+            time.sleep(0.2)
+
     def start_service(self, service: Service, env: dict[str, str] | None = None, logs: Path | None = None) -> None:
         logs = logs or self.config.data_dir / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
         service.log_path = logs / f"{service.name}.log"
         log = open(service.log_path, "ab")
         service.process = subprocess.Popen(
             service.argv, cwd=PROJECT_ROOT, env=env or self.env(), stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            start_new_session=True,  # its own group (pgid = pid), with the workers it forks; see the guard
         )
         log.close()
+        self.guard.add(service.process.pid)
 
     def service(self, name: str) -> Service:
         return next(s for s in self.services if s.name == name)
@@ -165,7 +400,7 @@ class Stack:
                 for service in list(pending):
                     if service.process and service.process.poll() is not None:
                         raise StackError(f"{service.name} 已結束（代碼 {service.process.returncode}），"
-                                         f"請看記錄檔 {service.log_path}")
+                                         f"請看記錄檔 {service.log_path}{_last_line(service.log_path)}")
                     try:
                         if client.get(service.ready_url).status_code == 200:
                             pending.remove(service)
@@ -181,6 +416,7 @@ class Stack:
 
         A process that exits (crash, OOM kill, kill -9) is started again at once and waited for; its
         name is reported. Returns the name of the process that kept dying (the caller stops the rest).
+        Raises StackError when another program took a dead process's port: restarting could only fail.
         Messages that arrive meanwhile are not lost: the gateway answers them with the retry hint, or
         keeps them in its inbox when the gateway itself restarts (docs/deployment.md)."""
         restarts: dict[str, list[float]] = {}
@@ -188,12 +424,14 @@ class Stack:
             for service in self.services:
                 if service.process is None or service.process.poll() is None:
                     continue
+                self._retire(service.process)
                 now = time.monotonic()
                 recent = [t for t in restarts.get(service.name, []) if now - t < window_s] + [now]
                 restarts[service.name] = recent
                 if len(recent) > max_restarts:
                     return service.name
                 report(f"{service.name} 已結束（代碼 {service.process.returncode}），重新啟動中…")
+                self.check_ports([service], wait_s=PORT_RELEASE_S)
                 self.start_service(service)
                 try:
                     self.wait_ready(timeout_s=180.0, names=(service.name,))
@@ -206,20 +444,28 @@ class Stack:
     def stop(self, timeout_s: float = 15.0) -> None:
         for service in reversed(self.services):
             self.stop_service(service, timeout_s)
+        self.guard.close()
 
-    @staticmethod
-    def stop_service(service: Service, timeout_s: float = 15.0, sig: int = signal.SIGTERM) -> None:
+    def stop_service(self, service: Service, timeout_s: float = 15.0, sig: int = signal.SIGTERM) -> None:
         proc = service.process
-        if proc is None or proc.poll() is not None:
+        if proc is None:
             return
-        try:
-            os.killpg(proc.pid, sig)
-            proc.wait(timeout=timeout_s)
-        except (ProcessLookupError, PermissionError):
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        if proc.poll() is None:
+            signal_group(proc.pid, sig)
+            try:
+                proc.wait(timeout=timeout_s)
+            except subprocess.TimeoutExpired:
+                signal_group(proc.pid, signal.SIGKILL)
+                proc.wait()
+        self._retire(proc)
+
+    def _retire(self, proc: subprocess.Popen) -> None:
+        """A leader has just been reaped: kill what its group left behind (workers), and unregister it.
+
+        Only once per process: later, its number may belong to somebody else."""
+        if proc.pid in self.guard:
+            signal_group(proc.pid, signal.SIGKILL)
+            self.guard.remove(proc.pid)
 
     def __enter__(self) -> "Stack":
         try:
@@ -231,3 +477,22 @@ class Stack:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _last_line(log_path: Path | None) -> str:
+    """The log's last line (why a process refused to start), to show beside the log's name."""
+    if log_path is None:
+        return ""
+    try:
+        with open(log_path, "rb") as log:
+            log.seek(max(0, log.seek(0, os.SEEK_END) - 4096))
+            lines = log.read().decode(errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    return f"\n最後一行：{lines[-1]}" if lines else ""
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["guard"]:
+        sys.exit("usage: python -m cli.serve guard   (started by labourbot serve itself)")
+    guard_main(sys.stdin)

@@ -1,4 +1,5 @@
-"""`labourbot serve` starts the three processes and stops them all on Ctrl-C (SIGINT) or SIGTERM."""
+"""`labourbot serve` starts the three processes and stops them all on Ctrl-C (SIGINT) or SIGTERM; killed
+with kill -9, it takes them along, so that the next serve starts on the same ports."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import httpx
 import psutil
@@ -56,8 +59,9 @@ def test_serve_prints_addresses_and_stops_every_process(sig, stack):
 
 
 def _rasa_processes(serve_pid: int) -> list[psutil.Process]:
+    """Rasa is started as `.venv-rasa/bin/python -m bot.run run ...` (bot/run.py installs the patches)."""
     return [p for p in psutil.Process(serve_pid).children(recursive=True)
-            if any(part.endswith("/rasa") for part in p.cmdline()[:2]) and "run" in p.cmdline()]
+            if p.cmdline()[1:4] == ["-m", "bot.run", "run"]]
 
 
 def test_serve_with_two_rasa_processes_shares_the_conversations_and_restarts_a_dead_process(stack):
@@ -108,3 +112,59 @@ def test_serve_with_two_rasa_processes_shares_the_conversations_and_restarts_a_d
             proc.communicate(timeout=60)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def _serve(data_dir: Path, ports: dict[str, int]) -> subprocess.Popen:
+    env = {**os.environ, **{k: str(v) for k, v in ports.items()},
+           "LABOURBOT_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
+    env.pop("LABOURBOT_RASA_URL", None)
+    return subprocess.Popen([sys.executable, "-m", "cli.main", "serve"], cwd=PROJECT_ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _still_running(procs: list[psutil.Process], timeout_s: float) -> list[psutil.Process]:
+    """Those of `procs` still running after up to `timeout_s` (a zombie has ended: no port, no CPU)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        alive = []
+        for p in procs:
+            try:
+                if p.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(p)
+            except psutil.NoSuchProcess:
+                pass
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.2)
+
+
+def test_serve_killed_with_kill_9_takes_its_processes_along_and_a_new_serve_starts_on_its_ports(stack):
+    """Before, the three lived on, and the next serve restarted the action server five times and gave up."""
+    ports = {"LABOURBOT_GATEWAY_PORT": free_port(), "LABOURBOT_RASA_PORT": free_port(),
+             "LABOURBOT_ACTION_PORT": free_port()}
+    first = _serve(stack.config.data_dir, ports)
+    children: list[psutil.Process] = []
+    try:
+        _read_until_ready(first)
+        children = psutil.Process(first.pid).children(recursive=True)
+        assert len(children) >= 4  # Rasa, action server, gateway, and the guard that ends them
+        first.kill()
+        first.wait()
+        alive = _still_running(children, timeout_s=15)
+        assert not alive, f"still running after serve's kill -9: {[p.cmdline()[:4] for p in alive]}"
+    finally:
+        first.kill()
+        for p in _still_running(children, 0):
+            p.kill()
+    second = _serve(stack.config.data_dir, ports)
+    try:
+        output = _read_until_ready(second)
+        health = httpx.get(f"http://127.0.0.1:{ports['LABOURBOT_GATEWAY_PORT']}/healthz", timeout=5).json()
+        assert health["rasa"] == "ok", output
+        assert "已被占用" not in output and "重新啟動中" not in output, output
+    finally:
+        second.send_signal(signal.SIGTERM)
+        try:
+            second.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            second.kill()

@@ -34,15 +34,17 @@ INBOX_LEASE_S = 10  # a killed gateway's inbox rows are replayed this long after
 
 
 class Stalling:
-    """Mixin for the fakes: hold matching requests `seconds` (other requests go on), then fail them."""
+    """Mixin for the fakes: hold matching requests `seconds` (other requests go on), then fail them.
 
-    def stall_next(self, seconds: float, when: Callable[[Recorded], bool], status: int = 500) -> None:
-        self._stalls = getattr(self, "_stalls", []) + [(when, seconds, status)]
+    (FakeLineApi's own `stall_next` holds a request and then handles it normally: a different fault.)"""
+
+    def stall_then_fail(self, seconds: float, when: Callable[[Recorded], bool], status: int = 500) -> None:
+        self._held = getattr(self, "_held", []) + [(when, seconds, status)]
 
     def respond(self, r: Recorded) -> tuple[int, Any]:
-        for i, (when, seconds, status) in enumerate(getattr(self, "_stalls", [])):
+        for i, (when, seconds, status) in enumerate(getattr(self, "_held", [])):
             if when(r):
-                del self._stalls[i]
+                del self._held[i]
                 self._cond.wait(seconds)  # releases the fake's lock while waiting
                 return status, self.error_body(status)
         return super().respond(r)  # type: ignore[misc]
@@ -166,10 +168,10 @@ def test_gateway_killed_mid_traffic_restarts_and_never_answers_twice(faults):
     # In flight for sure: their answers are held by the fakes until the gateway is dead.
     stalled = [(line_user(), "f-" + uuid.uuid4().hex) for _ in range(3)]
     for user, token in stalled:
-        line.stall_next(15.0, when=lambda r, t=token: r.path == REPLY and t in r.body.decode())
+        line.stall_then_fail(15.0, when=lambda r, t=token: r.path == REPLY and t in r.body.decode())
     chats = [telegram_chat() for _ in range(2)]
     for chat in chats:
-        telegram.stall_next(15.0, when=lambda r, c=chat: r.path.endswith("/sendMessage")
+        telegram.stall_then_fail(15.0, when=lambda r, c=chat: r.path.endswith("/sendMessage")
                             and str(c) in r.body.decode())
     before = [line_send(faults, "特休怎麼算", user, token) for user, token in stalled]
     for chat in chats:
@@ -208,7 +210,7 @@ def test_line_reply_500_falls_back_to_one_push(faults):
 
 def test_line_reply_timing_out_falls_back_to_push_and_the_user_is_answered(faults):
     line = faults.line
-    line.stall_next(11.0, when=lambda r: r.path == REPLY)  # the gateway gives up after 10 s
+    line.stall_then_fail(11.0, when=lambda r: r.path == REPLY)  # the gateway gives up after 10 s
     user, token = line_send(faults, "加班費怎麼算")
     [first] = line.wait_for(accepted_for(user, token), timeout=45)
     assert first.path == PUSH and line_texts(first).strip()
@@ -230,7 +232,7 @@ def test_telegram_send_500_is_retried_and_the_answer_sent_once(faults):
 def test_telegram_send_timing_out_is_retried(faults):
     telegram = faults.telegram
     chat = telegram_chat()
-    telegram.stall_next(16.0, when=lambda r: r.path.endswith("/sendMessage") and str(chat) in r.body.decode())
+    telegram.stall_then_fail(16.0, when=lambda r: r.path.endswith("/sendMessage") and str(chat) in r.body.decode())
     assert faults.client.post("/webhooks/telegram", json=telegram_text(chat, "/help"),
                               headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}).status_code == 200
     telegram.wait_for(sends_to(chat), timeout=50)

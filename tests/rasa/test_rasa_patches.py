@@ -1,8 +1,14 @@
-"""bot/rasa_patches.py inside the real Rasa venv: the cached validator gives rasa's own answers."""
+"""bot/rasa_patches.py and bot/run.py inside the real Rasa venv: the cached validator gives rasa's own
+answers, the tracker store fails loudly, the patches are installed by bot/run.py only (not by importing
+`bot`), and the tracker store patch refuses a Rasa version it was not written for."""
 
 from __future__ import annotations
 
-from rasa_venv import run_probe, run_probe_with_output
+import subprocess
+
+from rasa_venv import RASA_PY, run_probe, run_probe_with_output
+
+from labourbot.config import PROJECT_ROOT
 
 
 # Runs in .venv-rasa: compares the patched method with rasa's original on valid and invalid responses.
@@ -10,8 +16,8 @@ PROBE = r"""
 import json, sys, time
 from rasa.core.actions.action import RemoteAction
 original = RemoteAction._validate_action_result
-import bot  # installs the patches
 from bot import rasa_patches
+rasa_patches.install()
 from jsonschema import ValidationError
 
 cases = {
@@ -43,7 +49,7 @@ print(json.dumps(out))
 """
 
 
-def test_patched_validation_agrees_with_rasa_and_is_installed_on_import() -> None:
+def test_patched_validation_agrees_with_rasa_and_is_installed() -> None:
     out = run_probe(PROBE)
     assert out.pop("installed") is True
     assert out.pop("faster") is True
@@ -64,8 +70,8 @@ import sqlalchemy.exc
 from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
-import bot  # installs the patches
-from bot.rasa_patches import TrackerStoreUnavailable
+from bot.rasa_patches import TrackerStoreUnavailable, install_tracker_store_patch
+install_tracker_store_patch()
 
 def locked(statement):
     return sqlalchemy.exc.OperationalError(statement, ("user-text-qz7xk",),
@@ -105,8 +111,9 @@ def test_a_failing_tracker_store_raises_instead_of_silently_forgetting_the_turn(
 
 SESSION_PROBE = r"""
 import asyncio, json
-import bot  # installs the patches
+from bot.rasa_patches import install_performance_patches
 from rasa.utils.endpoints import EndpointConfig
+assert install_performance_patches()
 
 actions, nlg = EndpointConfig("http://127.0.0.1:1/webhook"), EndpointConfig("http://127.0.0.1:2/nlg")
 
@@ -130,3 +137,101 @@ print(json.dumps({"reused": first is second, "open_after_with": not first.closed
 def test_endpoint_sessions_are_kept_open_and_reused_per_endpoint_and_loop() -> None:
     assert run_probe(SESSION_PROBE) == {
         "reused": True, "open_after_with": True, "per_endpoint": True, "per_loop": True}
+
+
+# Runs in .venv-rasa: what `rasa train` / `rasa test` do with our package (config.yml, credentials.yml,
+# endpoints.yml name these modules), and whether Rasa is still unpatched afterwards.
+IMPORT_PROBE = r"""
+import json
+from rasa.core.actions.action import RemoteAction
+from rasa.core.tracker_store import FailSafeTrackerStore
+from rasa.utils.endpoints import EndpointConfig
+
+def patched_points():
+    return [RemoteAction._validate_action_result, FailSafeTrackerStore.save, FailSafeTrackerStore.retrieve,
+            EndpointConfig.session]
+
+before = patched_points()
+import bot, bot.components.normalizer, bot.components.intent_router, bot.components.use_featurizer
+import bot.rest_parse, bot.tracker_store
+print(json.dumps([now is then for now, then in zip(patched_points(), before)]))
+"""
+
+
+def test_importing_bot_and_its_components_patches_nothing() -> None:
+    """Only bot/run.py installs the patches: `rasa train` and `rasa test` import the components unpatched."""
+    assert run_probe(IMPORT_PROBE) == [True, True, True, True]
+
+
+# Runs in .venv-rasa: bot.run with Rasa's own CLI function replaced by one that records how it was called.
+RUN_PROBE = r"""
+import json, sys
+import rasa.__main__
+from rasa.core.actions.action import RemoteAction
+from rasa.core.tracker_store import FailSafeTrackerStore
+from rasa.utils.endpoints import EndpointConfig
+
+unpatched = [RemoteAction._validate_action_result, FailSafeTrackerStore.save, EndpointConfig.session]
+seen = {}
+
+def rasa_cli():
+    seen["argv"] = sys.argv[:]
+    now = [RemoteAction._validate_action_result, FailSafeTrackerStore.save, EndpointConfig.session]
+    seen["patched_before_rasa_runs"] = [a is not b for a, b in zip(now, unpatched)]
+
+rasa.__main__.main = rasa_cli
+sys.argv = ["bot/run.py", "run", "--enable-api", "--port", "5999"]
+from bot import run
+run.main()
+print(json.dumps(seen))
+"""
+
+
+def test_bot_run_installs_the_patches_then_hands_rasa_its_arguments() -> None:
+    assert run_probe(RUN_PROBE) == {
+        "argv": ["rasa", "run", "--enable-api", "--port", "5999"],
+        "patched_before_rasa_runs": [True, True, True],
+    }
+
+
+# Runs in .venv-rasa: the same, on a Rasa that says it is another version.
+OTHER_VERSION_PROBE = r"""
+import io, json, logging, sys
+import rasa, rasa.__main__
+from rasa.core.actions.action import RemoteAction
+from rasa.core.tracker_store import FailSafeTrackerStore
+
+rasa.__version__ = "3.7.0"
+unpatched = [RemoteAction._validate_action_result, FailSafeTrackerStore.save]
+called = []
+rasa.__main__.main = lambda: called.append(sys.argv[:])
+from bot import rasa_patches, run
+
+log = io.StringIO()
+logging.getLogger("bot.rasa_patches").addHandler(logging.StreamHandler(log))
+out = {"performance_applied": rasa_patches.install_performance_patches(), "warned": "3.7.0" in log.getvalue()}
+sys.argv = ["bot/run.py", "run"]
+try:
+    run.main()
+    out["exit"] = None
+except SystemExit as e:
+    out["exit"] = str(e.code)
+out["rasa_started"] = bool(called)
+out["unpatched"] = [RemoteAction._validate_action_result, FailSafeTrackerStore.save] == unpatched
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+def test_on_another_rasa_version_the_tracker_store_patch_refuses_to_start_rasa() -> None:
+    """Serving without it would forget turns silently; the performance patches only skip, with a warning."""
+    out = run_probe(OTHER_VERSION_PROBE)
+    message = out.pop("exit")
+    assert out == {"performance_applied": False, "warned": True, "rasa_started": False, "unpatched": True}
+    assert message and "拒絕啟動" in message and "3.7.0" in message and "3.6.21" in message
+
+
+def test_python_m_bot_run_is_rasas_own_command_line() -> None:
+    run = subprocess.run([str(RASA_PY), "-m", "bot.run", "--version"], cwd=PROJECT_ROOT, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "Rasa Version      :         3.6.21" in run.stdout
