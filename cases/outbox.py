@@ -7,7 +7,9 @@ closed case), so nothing is lost when a process dies. The worker, in the gateway
    a row of a dead worker becomes claimable again when its lease runs out);
 2. calls the platform; LINE pushes carry the row's key as X-Line-Retry-Key (a repeat is refused 409);
 3. marks the row sent only after the platform accepted it; on failure schedules a retry with
-   exponential backoff (2 s, 4 s, 8 s ... up to 5 min), or gives up after `outbox_max_attempts`.
+   exponential backoff (2 s, 4 s, 8 s ... up to 5 min), or gives up after `outbox_max_attempts`
+   or on a refusal. An alert of a high-priority case that a staff group never got is logged at
+   ERROR and sent once more to every other staff group (LINE group <-> Telegram staff chat).
 
 A row for a user is not claimed while an older row for the same user is pending: staff replies arrive
 in the order they were written. A 'staff' row is expanded into one row per configured staff group.
@@ -59,7 +61,7 @@ class Outgoing:
 
 
 class Sender(Protocol):
-    """How the worker reaches a chat platform (implemented by the gateway, channels/delivery.py)."""
+    """How the worker reaches a chat platform (the gateway: channels/senders.py, channels/line/outbox.py, channels/telegram/outbox.py)."""
 
     def can_send(self, destination: str) -> bool:
         """Whether this process has the credentials for `destination` (line, telegram)."""
@@ -226,6 +228,9 @@ class OutboxWorker:
             if case is None:
                 return None
             text = staff_alert_text(case, self.settings.public_url)
+            failed_via = row.payload.get("failed_via")
+            if failed_via:
+                text = texts.ALERT_FALLBACK.format(via=texts.CHANNEL_LABELS.get(failed_via, failed_via)) + text
         else:
             text = str(row.payload.get("text") or "")
         return Outgoing(row.destination, row.address, text, buttons, row.idempotency_key)
@@ -259,12 +264,37 @@ class OutboxWorker:
         give_up = not retriable or row.attempts >= self.settings.outbox_max_attempts
         delay = backoff(row.attempts, self.settings.outbox_backoff_s, self.settings.outbox_backoff_max_s)
         with self.store.session() as session:
-            session.execute(
+            changed = session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == row.id, OutboxMessage.status == PENDING,
                        OutboxMessage.claimed_by == self.worker_id)
                 .values(status=FAILED if give_up else PENDING, lease_until=None, last_error=reason[:300],
                         next_attempt_at=now + timedelta(seconds=delay * random.uniform(0.9, 1.1)))
-            )
+            ).rowcount
+            if give_up and changed == 1 and row.kind == "staff_alert":
+                self._urgent_alert_failed(session, row, reason, now)
         logger.warning("outbox: %s #%s via %s failed (attempt %d): %s%s", row.kind, row.id,
                        row.message.destination, row.attempts, reason, "; giving up" if give_up else "")
+
+    def _urgent_alert_failed(self, session: Session, row: Claimed, reason: str, now: datetime) -> None:
+        """A staff group never got the alert of a high-priority case (a danger message): say so at ERROR
+        and queue the alert once to every other staff group, in the transaction that marks it failed.
+        A second alert that fails too is not passed on again (no ping-pong between the groups)."""
+        case = session.get(Case, row.case_id) if row.case_id is not None else None
+        if case is None or case.priority != "high":
+            return
+        failed = session.get(OutboxMessage, row.id)
+        is_fallback = bool(failed is not None and failed.payload.get("failed_via"))
+        others = [] if is_fallback else [
+            (platform, address) for platform, address in self.settings.staff_destinations
+            if (platform, address) != (row.message.destination, row.message.address)
+        ]
+        for platform, address in others:
+            session.add(OutboxMessage(kind="staff_alert", case_id=case.id, destination=platform, address=address,
+                                      payload={"case_id": case.id, "failed_via": row.message.destination,
+                                               "fallback_for": row.id},
+                                      created_at=now, next_attempt_at=now))
+        logger.error("outbox: URGENT alert for case #%s did not reach the %s staff group (%s); %s",
+                     case.id, row.message.destination, reason,
+                     f"sent again via {', '.join(p for p, _ in others)}" if others
+                     else "no other staff group to try: see the console")

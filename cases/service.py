@@ -15,7 +15,7 @@ from typing import Any, Iterable, Optional, Sequence
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import case as sql_case
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Select, delete, exists, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,12 +24,14 @@ from cases.models import (
     ASSIGNED,
     CHANNELS,
     CLOSED,
+    FAILED,
     OPEN_STATUSES,
     PENDING,
     PRIORITIES,
     REASONS,
     ROLES,
     SENT,
+    SKIPPED,
     WAITING,
     Case,
     CaseMessage,
@@ -45,6 +47,7 @@ from labourbot.topics import TOPICS
 PUSH_CHANNELS = ("line", "telegram")  # staff replies are pushed through the outbox
 PULL_CHANNELS = ("web", "rest")  # staff replies wait in pending_messages for the page or the client
 MAX_TEXT = 4000
+PENDING_KEEP = timedelta(days=7)  # a message for a pull channel not acknowledged by then has expired
 NAME_PATTERN = re.compile(r"^[\w.@-]{2,64}$")
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
@@ -188,23 +191,30 @@ def assign(session: Session, case_id: int, user: StaffUser, now: Optional[dateti
 
 
 def deliver_to_user(session: Session, case: Case, kind: str, text: str,
-                    buttons: Sequence[dict[str, str]] = (), now: Optional[datetime] = None) -> None:
+                    buttons: Sequence[dict[str, str]] = (), now: Optional[datetime] = None,
+                    thread_message_id: Optional[int] = None) -> OutboxMessage | PendingMessage:
     """Send a message to the case's user on their channel: pushed through the outbox (LINE, Telegram),
-    or kept for the web chat page / the REST client to fetch."""
+    or kept for the web chat page / the REST client to fetch. `thread_message_id` (a staff reply)
+    lets the console show whether the pull client acknowledged it."""
     now = now or utcnow()
     payload: dict[str, Any] = {"text": text, "buttons": [dict(b) for b in buttons]}
+    row: OutboxMessage | PendingMessage
     if case.channel in PUSH_CHANNELS:
-        session.add(OutboxMessage(kind=kind, case_id=case.id, destination=case.channel,
-                                  address=case.channel_user, payload=payload, created_at=now,
-                                  next_attempt_at=now))
+        row = OutboxMessage(kind=kind, case_id=case.id, destination=case.channel, address=case.channel_user,
+                            payload=payload, created_at=now, next_attempt_at=now)
     else:
-        session.add(PendingMessage(sender=case.sender, case_id=case.id, kind=kind, payload=payload,
-                                   created_at=now))
+        if thread_message_id is not None:
+            payload["thread_message_id"] = thread_message_id
+        row = PendingMessage(sender=case.sender, case_id=case.id, kind=kind, payload=payload, created_at=now)
+    session.add(row)
+    return row
 
 
 def staff_reply(session: Session, case_id: int, user: StaffUser, text: str,
                 now: Optional[datetime] = None) -> CaseMessage:
-    """A staff reply: kept in the thread and sent to the user; an unassigned case is taken first."""
+    """A staff reply: kept in the thread and sent to the user; an unassigned case is taken first.
+    The thread message points to what carries it (outbox row, or pending message) so that the console
+    can show whether it arrived."""
     now = now or utcnow()
     text = _clip(text)
     if not text:
@@ -213,7 +223,12 @@ def staff_reply(session: Session, case_id: int, user: StaffUser, text: str,
     message = CaseMessage(case_id=case.id, part="thread", author="staff", staff_id=user.id, text=text,
                           created_at=now)
     session.add(message)
-    deliver_to_user(session, case, "staff_reply", f"{texts.STAFF_PREFIX}{text}", now=now)
+    session.flush()  # the message's id, for the pending message
+    row = deliver_to_user(session, case, "staff_reply", f"{texts.STAFF_PREFIX}{text}", now=now,
+                          thread_message_id=message.id)
+    if isinstance(row, OutboxMessage):
+        session.flush()  # the outbox row's id
+        message.outbox_id = row.id
     case.updated_at = now
     return message
 
@@ -286,6 +301,7 @@ class CaseFilter:
     channel: Optional[str] = None
     waiting_over: Optional[timedelta] = None  # only cases older than this
     viewer: Optional[StaffUser] = None  # staff see unassigned cases and their own
+    undelivered: bool = False  # only cases with a staff reply that did not reach the user
     limit: int = 200
 
 
@@ -303,8 +319,10 @@ def list_cases(session: Session, flt: CaseFilter, now: Optional[datetime] = None
         query = query.where(Case.channel == flt.channel)
     if flt.waiting_over:
         query = query.where(Case.created_at <= now - flt.waiting_over)
-    if flt.viewer is not None and flt.viewer.role != "admin":
-        query = query.where(or_(Case.assigned_to.is_(None), Case.assigned_to == flt.viewer.id))
+    if flt.viewer is not None:
+        query = query.where(_visible_to(flt.viewer))
+    if flt.undelivered:
+        query = query.where(Case.id.in_(_undelivered_case_ids(now)))
     query = query.order_by(
         sql_case((Case.status == CLOSED, 1), else_=0),
         sql_case((Case.priority == "high", 0), else_=1),
@@ -312,6 +330,123 @@ def list_cases(session: Session, flt: CaseFilter, now: Optional[datetime] = None
         Case.id,
     ).limit(flt.limit)
     return list(session.scalars(query).unique())
+
+
+def _visible_to(viewer: StaffUser) -> Any:
+    """The cases a staff member may see in lists (the SQL side of `can_open`)."""
+    if viewer.role == "admin":
+        return true()
+    return or_(Case.assigned_to.is_(None), Case.assigned_to == viewer.id)
+
+
+# ---- delivery status of staff replies and staff alerts ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where a staff reply is: state sent | pending | failed (pushed) or read | unread | expired (pulled)."""
+
+    state: str
+    label: str  # for the console (zh-TW)
+
+
+def _short_reason(reason: Optional[str]) -> str:
+    return _clip((reason or "").strip(), 80) or texts.DELIVERY_NO_REASON
+
+
+def _push_delivery(row: OutboxMessage) -> Delivery:
+    if row.status == SENT:
+        return Delivery("sent", texts.DELIVERY_SENT)
+    if row.status == PENDING:
+        if row.attempts == 0:
+            return Delivery("pending", texts.DELIVERY_PENDING)
+        return Delivery("pending", texts.DELIVERY_RETRYING.format(attempts=row.attempts,
+                                                                  reason=_short_reason(row.last_error)))
+    return Delivery("failed", texts.DELIVERY_FAILED.format(reason=_short_reason(row.last_error)))
+
+
+def _pull_delivery(row: PendingMessage, now: datetime) -> Delivery:
+    if row.fetched_at is not None:
+        return Delivery("read", texts.DELIVERY_READ)
+    if row.created_at <= now - PENDING_KEEP:
+        return Delivery("expired", texts.DELIVERY_EXPIRED.format(days=PENDING_KEEP.days))
+    return Delivery("unread", texts.DELIVERY_UNREAD)
+
+
+def thread_deliveries(session: Session, case_id: int, now: Optional[datetime] = None) -> dict[int, Delivery]:
+    """The delivery of each staff reply of the case's thread, by thread message id. Replies written
+    before delivery was tracked, or whose record was purged, are missing."""
+    now = now or utcnow()
+    out: dict[int, Delivery] = {}
+    for message_id, row in session.execute(
+        select(CaseMessage.id, OutboxMessage).join(OutboxMessage, OutboxMessage.id == CaseMessage.outbox_id)
+        .where(CaseMessage.case_id == case_id, CaseMessage.author == "staff")
+    ).tuples():
+        out[message_id] = _push_delivery(row)
+    for pending in session.scalars(
+        select(PendingMessage).where(PendingMessage.case_id == case_id, PendingMessage.kind == "staff_reply")
+    ):
+        message_id = pending.payload.get("thread_message_id")
+        if isinstance(message_id, int):
+            out[message_id] = _pull_delivery(pending, now)
+    return out
+
+
+def _undelivered_case_ids(now: datetime) -> Select[Any]:
+    """Cases with a staff reply that did not reach the user: refused or out of attempts (push), or not
+    acknowledged by the page or client before it expired (pull)."""
+    failed_push = (
+        select(CaseMessage.case_id).join(OutboxMessage, OutboxMessage.id == CaseMessage.outbox_id)
+        .where(CaseMessage.author == "staff", OutboxMessage.status.in_((FAILED, SKIPPED)))
+    )
+    expired_pull = select(PendingMessage.case_id).where(
+        PendingMessage.kind == "staff_reply", PendingMessage.fetched_at.is_(None),
+        PendingMessage.created_at <= now - PENDING_KEEP,
+    )
+    return select(Case.id).where(or_(Case.id.in_(failed_push), Case.id.in_(expired_pull)))
+
+
+def undelivered_case_ids(session: Session, case_ids: Sequence[int], now: Optional[datetime] = None) -> set[int]:
+    """Which of `case_ids` have a staff reply that did not reach the user (the case list's badge)."""
+    if not case_ids:
+        return set()
+    query = _undelivered_case_ids(now or utcnow()).where(Case.id.in_(list(case_ids)))
+    return set(session.scalars(query))
+
+
+def _unseen_failed_alerts() -> Select[Any]:
+    """Staff alerts of high-priority cases that no staff group received (refused, or out of attempts) and
+    that nobody has seen on the case page yet (seeing one leaves a system line pointing to it)."""
+    seen = exists().where(CaseMessage.outbox_id == OutboxMessage.id, CaseMessage.author == "system")
+    return (
+        select(OutboxMessage).join(Case, Case.id == OutboxMessage.case_id)
+        .where(OutboxMessage.kind == "staff_alert", OutboxMessage.status == FAILED, Case.priority == "high",
+               ~seen)
+    )
+
+
+def unseen_failed_alerts(session: Session, viewer: StaffUser) -> dict[int, int]:
+    """{case id: failed urgent alerts} for the console's banner, over the cases the viewer may open."""
+    query = _unseen_failed_alerts().where(_visible_to(viewer)).order_by(OutboxMessage.case_id)
+    counts: dict[int, int] = {}
+    for row in session.scalars(query):
+        counts[row.case_id] = counts.get(row.case_id, 0) + 1  # type: ignore[index]
+    return counts
+
+
+def acknowledge_failed_alerts(session: Session, case: Case, user: StaffUser,
+                              now: Optional[datetime] = None) -> int:
+    """A staff member opened the case: each failed urgent alert gets a system line in the thread (who
+    saw it, which platform refused it and why), which takes it off the banner. Returns how many."""
+    now = now or utcnow()
+    rows = list(session.scalars(_unseen_failed_alerts().where(OutboxMessage.case_id == case.id)
+                                .order_by(OutboxMessage.id)))
+    for row in rows:
+        text = texts.ALERT_FAILED_SEEN.format(via=texts.CHANNEL_LABELS.get(row.destination, row.destination),
+                                              reason=_short_reason(row.last_error))
+        session.add(CaseMessage(case_id=case.id, part="thread", author="system", staff_id=user.id, text=text,
+                                outbox_id=row.id, created_at=now))
+    return len(rows)
 
 
 def purge(session: Session, older_than: timedelta, now: Optional[datetime] = None) -> dict[str, int]:
@@ -341,22 +476,31 @@ def purge(session: Session, older_than: timedelta, now: Optional[datetime] = Non
     return counts
 
 
-def fetch_pending(session: Session, sender: str, now: Optional[datetime] = None) -> list[dict[str, Any]]:
-    """Messages waiting for a pull-channel user (oldest first); each is handed out once."""
+def fetch_pending(session: Session, sender: str, after: Optional[int] = None,
+                  now: Optional[datetime] = None) -> list[dict[str, Any]]:
+    """Messages waiting for a pull-channel user, oldest first, each with its id.
+
+    `after` is the client's cursor, the id of the last message it showed: messages up to it are
+    acknowledged (fetched_at), later ones are returned. A message is returned on every poll until the
+    client acknowledges it with a later cursor, so a response lost on the way (a phone's network) loses
+    nothing. Without a cursor: everything not yet acknowledged, and nothing is acknowledged. Messages
+    older than PENDING_KEEP have expired and are not handed out any more (the console shows them as
+    not delivered; they are deleted with their case by `purge`).
+    """
     now = now or utcnow()
-    rows = list(session.scalars(
-        select(PendingMessage).where(PendingMessage.sender == sender, PendingMessage.fetched_at.is_(None))
-        .order_by(PendingMessage.id).limit(50)
-    ))
-    out = []
-    for row in rows:
-        taken = session.execute(
-            update(PendingMessage).where(PendingMessage.id == row.id, PendingMessage.fetched_at.is_(None))
-            .values(fetched_at=now)
-        ).rowcount
-        if taken:
-            out.append({"id": row.id, "kind": row.kind, "case_id": row.case_id, **row.payload})
-    return out
+    mine = PendingMessage.sender == sender
+    fresh = PendingMessage.created_at > now - PENDING_KEEP
+    if after is None:
+        query = select(PendingMessage).where(mine, fresh, PendingMessage.fetched_at.is_(None))
+    else:
+        session.execute(
+            update(PendingMessage)
+            .where(mine, fresh, PendingMessage.id <= after, PendingMessage.fetched_at.is_(None))
+            .values(fetched_at=now)  # an expired message was never handed out: it stays not delivered
+        )
+        query = select(PendingMessage).where(mine, fresh, PendingMessage.id > after)
+    rows = session.scalars(query.order_by(PendingMessage.id).limit(50))
+    return [{**row.payload, "id": row.id, "kind": row.kind, "case_id": row.case_id} for row in rows]
 
 
 # ---- staff users and console sessions ------------------------------------------------------------------

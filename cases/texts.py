@@ -68,6 +68,22 @@ REASON_LABELS = {
 }
 STATUS_LABELS = {"waiting": "等待中", "assigned": "處理中", "closed": "已結案"}
 
+# A staff alert sent again through the other staff group because the first one never arrived.
+ALERT_FALLBACK = "【補發：{via} 群組沒有收到這則緊急通知】"
+ALERT_FAILED_SEEN = "緊急通知未送達 {via} 群組（{reason}），已由同仁查看"
+ALERTS_FAILED_BANNER = "{count} 則緊急通知未送達"
+
+# Delivery of a staff reply, as the console shows it beside the reply.
+DELIVERY_SENT = "已送達"
+DELIVERY_PENDING = "傳送中"
+DELIVERY_RETRYING = "傳送中（已試 {attempts} 次：{reason}）"
+DELIVERY_FAILED = "未送達：{reason}"
+DELIVERY_NO_REASON = "原因不明"
+DELIVERY_READ = "已讀取"
+DELIVERY_UNREAD = "等待對方開啟"
+DELIVERY_EXPIRED = "未送達：對方 {days} 天內沒有開啟"
+UNDELIVERED_BADGE = "有未送達的回覆"
+
 
 def topic_label(topic: str) -> str:
     return TOPIC_LABELS.get(topic, TOPIC_LABELS["other"])

@@ -3,6 +3,10 @@
 Server-rendered Jinja2 pages (autoescaped, no scripts), zh-TW, for laptops and phones. Every POST
 checks the CSRF token of the session; a staff member may open and act on unassigned cases and their
 own, admins on all (others get 403). Personal data in the list view is masked.
+
+Delivery is visible: each staff reply on the case page shows whether it reached the user, the list
+flags cases with undelivered replies, and a red banner counts urgent staff alerts no staff group got,
+until somebody opens the case.
 """
 
 from __future__ import annotations
@@ -25,7 +29,9 @@ from cases.office_hours import TAIPEI
 from cases.service import (
     CaseError,
     CaseFilter,
+    Delivery,
     Forbidden,
+    acknowledge_failed_alerts,
     add_note,
     assign,
     authenticate,
@@ -37,6 +43,9 @@ from cases.service import (
     get_case,
     list_cases,
     staff_reply,
+    thread_deliveries,
+    undelivered_case_ids,
+    unseen_failed_alerts,
 )
 from channels.console.auth import COOKIE_PATH, LOGIN_COOKIE, Signer
 from labourbot.topics import TOPIC_LABELS, TOPICS
@@ -202,8 +211,9 @@ def logout(request: Request, csrf: str = Form("")) -> Response:
 
 @router.get("/cases")
 def case_list(request: Request, status: str = "open", topic: str = "", channel: str = "",
-              age: str = "") -> Response:
-    """Open cases, high priority and longest waiting first; filters by status, topic, channel, age."""
+              age: str = "", undelivered: str = "") -> Response:
+    """Open cases, high priority and longest waiting first; filters by status, topic, channel, age and
+    undelivered staff replies; the banner of urgent alerts no staff group got."""
     viewer = _viewer(request)
     if viewer is None:
         return _to_login(request)
@@ -214,22 +224,28 @@ def case_list(request: Request, status: str = "open", topic: str = "", channel: 
         channel=channel if channel in CHANNELS else None,
         waiting_over=AGES.get(age),
         viewer=viewer.user,
+        undelivered=undelivered == "1",
     )
     now = utcnow()
     with _store(request).session() as session:
-        rows = [_row(case, now) for case in list_cases(session, flt, now)]
-    return render(request, "cases.html", viewer=viewer, rows=rows,
+        cases = list_cases(session, flt, now)
+        flagged = undelivered_case_ids(session, [case.id for case in cases], now)
+        rows = [_row(case, now, case.id in flagged) for case in cases]
+        alerts = unseen_failed_alerts(session, viewer.user)
+    return render(request, "cases.html", viewer=viewer, rows=rows, alerts=alerts,
+                  alerts_banner=texts.ALERTS_FAILED_BANNER.format(count=sum(alerts.values())),
                   filters={"status": status, "topic": flt.topic or "", "channel": flt.channel or "",
-                           "age": age if age in AGES else ""},
+                           "age": age if age in AGES else "", "undelivered": flt.undelivered},
                   status_choices=STATUS_CHOICES, topic_labels=TOPIC_LABELS, channels=texts.CHANNEL_LABELS,
                   age_labels=AGE_LABELS)
 
 
-def _row(case: Case, now: datetime) -> dict[str, Any]:
+def _row(case: Case, now: datetime, undelivered: bool) -> dict[str, Any]:
     """What the list shows of a case: personal data masked."""
     return {
         "id": case.id,
         "high": case.priority == "high",
+        "undelivered": undelivered,
         "status": case.status,
         "status_label": texts.STATUS_LABELS.get(case.status, case.status),
         "topic": texts.topic_label(case.topic),
@@ -243,18 +259,24 @@ def _row(case: Case, now: datetime) -> dict[str, Any]:
     }
 
 
-def _load(request: Request, viewer: Viewer, case_id: int) -> tuple[Optional[Case], Optional[Response]]:
+def _load(request: Request, viewer: Viewer, case_id: int
+          ) -> tuple[Optional[Case], dict[int, Delivery], Optional[Response]]:
+    """The case with its thread and the delivery of its staff replies, or the refusal to show. Opening
+    the case is what takes its failed urgent alerts off the list's banner (a line in the thread)."""
     with _store(request).session() as session:
         try:
             case = get_case(session, case_id)
         except CaseError:
-            return None, render(request, "error.html", 404, viewer=viewer, title="找不到案件",
-                                message=f"找不到案件 #{case_id}。")
+            return None, {}, render(request, "error.html", 404, viewer=viewer, title="找不到案件",
+                                    message=f"找不到案件 #{case_id}。")
         if not can_open(viewer.user, case):
             logger.warning("console: staff %s refused case #%s", viewer.user.id, case_id)
-            return None, _forbidden(request, viewer, f"案件 #{case_id} 已由其他同仁負責，您沒有權限開啟。")
+            return None, {}, _forbidden(request, viewer, f"案件 #{case_id} 已由其他同仁負責，您沒有權限開啟。")
+        if acknowledge_failed_alerts(session, case, viewer.user):
+            logger.info("console: staff %s saw the failed urgent alerts of case #%s", viewer.user.id, case_id)
+            session.flush()
         session.refresh(case, attribute_names=["messages", "notes"])  # loaded while the session is open
-        return case, None
+        return case, thread_deliveries(session, case.id), None
 
 
 @router.get("/cases/{case_id}")
@@ -263,7 +285,7 @@ def case_page(request: Request, case_id: int, done: str = "", error: str = "") -
     viewer = _viewer(request)
     if viewer is None:
         return _to_login(request)
-    case, refused = _load(request, viewer, case_id)
+    case, deliveries, refused = _load(request, viewer, case_id)
     if refused is not None:
         return refused
     assert case is not None
@@ -271,7 +293,7 @@ def case_page(request: Request, case_id: int, done: str = "", error: str = "") -
     return render(
         request, "case.html", viewer=viewer, case=case, now=now, waited=_waited(case.created_at, now),
         transcript=[m for m in case.messages if m.part == "transcript"],
-        thread=[m for m in case.messages if m.part == "thread"],
+        thread=[m for m in case.messages if m.part == "thread"], deliveries=deliveries,
         authors=AUTHOR_LABELS, done=DONE.get(done), error=error[:200] or None,
         topic=texts.topic_label(case.topic), channel=texts.CHANNEL_LABELS.get(case.channel, case.channel),
         reason=texts.REASON_LABELS.get(case.reason, case.reason),

@@ -1,5 +1,6 @@
 """The gateway's side of handoff, in process with Rasa unreachable: danger words answered without Rasa,
-messages of a held case kept from the bot, staff replies and the survey for the pull channels."""
+messages of a held case kept from the bot, staff replies and the survey for the pull channels (polled
+with a cursor, so a lost response loses nothing)."""
 
 from __future__ import annotations
 
@@ -88,13 +89,16 @@ async def test_staff_replies_and_the_survey_wait_for_rest_and_web_clients(client
         staff_reply(s, web_case, alice, "網頁上的您好")
     first = (await client.get("/api/messages/pull-user/pending")).json()["messages"]
     assert [m["text"] for m in first] == ["【勞工局同仁】您好，請問公司名稱？"]
-    assert (await client.get("/api/messages/pull-user/pending")).json() == {"messages": []}
+    cursor = first[0]["id"]
+    assert (await client.get("/api/messages/pull-user/pending", params={"after": cursor})).json() == {
+        "messages": []}
     web = (await client.get("/chat/api/pending", params={"user": "w-pulluser1"})).json()["messages"]
     assert [m["text"] for m in web] == ["【勞工局同仁】網頁上的您好"]
-    assert (await client.get("/chat/api/pending", params={"user": "../etc"})).status_code == 422
+    for bad in ({"user": "../etc"}, {"user": "w-pulluser1", "after": "-1"}, {"user": "w-pulluser1", "after": "x"}):
+        assert (await client.get("/chat/api/pending", params=bad)).status_code == 422
     with case_store.session() as s:
         close_case(s, rest_case, alice)
-    [survey] = (await client.get("/api/messages/pull-user/pending")).json()["messages"]
+    [survey] = (await client.get("/api/messages/pull-user/pending", params={"after": cursor})).json()["messages"]
     assert "結束案件" in survey["text"] and "分數" in survey["text"] and len(survey["buttons"]) == 5
     five = survey["buttons"][0]
     thanks = await say(client, "pull-user", five["payload"])
@@ -105,6 +109,29 @@ async def test_staff_replies_and_the_survey_wait_for_rest_and_web_clients(client
         assert s.get(Case, rest_case).rating == 5
     back_to_bot = await say(client, "pull-user", "加班費怎麼算")
     assert UNAVAILABLE_REPLY in back_to_bot["text"]  # closed: the bot answers again (down in this test)
+
+
+@pytest.mark.parametrize("path, params", [("/chat/api/pending", {"user": "w-lostpoll1"}),
+                                          ("/api/messages/lostpoll/pending", {})])
+async def test_a_poll_whose_response_is_lost_still_delivers_the_message(client, case_store, make_staff, path,
+                                                                        params):
+    """A phone polls, the response carrying the staff reply is lost on the way, the phone polls again
+    with its old cursor: the reply comes again; the next cursor acknowledges it."""
+    alice = make_staff("alice")
+    sender = "web:w-lostpoll1" if "user" in params else "rest:lostpoll"
+    with case_store.session() as s:
+        case_id = open_case(s, CaseDraft(sender=sender))[0].id
+        staff_reply(s, case_id, alice, "第一則")
+    [shown] = (await client.get(path, params=params)).json()["messages"]
+    cursor = {**params, "after": shown["id"]}
+    with case_store.session() as s:
+        staff_reply(s, case_id, alice, "第二則")
+    lost = (await client.get(path, params=cursor)).json()["messages"]  # never reaches the phone
+    again = (await client.get(path, params=cursor)).json()["messages"]
+    assert [m["text"] for m in lost] == [m["text"] for m in again] == ["【勞工局同仁】第二則"]
+    assert again[0]["id"] > shown["id"] and again[0]["case_id"] == case_id
+    assert (await client.get(path, params={**params, "after": again[0]["id"]})).json() == {"messages": []}
+    assert (await client.get(path, params=params)).json() == {"messages": []}  # all acknowledged
 
 
 async def test_a_bare_score_right_after_the_survey_is_taken_as_the_rating(client, case_store, make_staff):

@@ -37,6 +37,9 @@
 
   let userId = anonymousId();
   let queue = Promise.resolve();
+  // Staff replies: the id of the last one shown (the poll's cursor) and the ids already on the page.
+  let cursor = null;
+  let shown = new Set();
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -189,21 +192,44 @@
     if (!window.confirm("要清除這台裝置上的對話，重新開始嗎？")) return;
     store((s) => s.removeItem(ID_KEY));
     userId = anonymousId();
+    cursor = null;
+    shown = new Set();
     log.replaceChildren();
     chips.replaceChildren();
     ask("/greet", null);
   });
 
-  // Replies from bureau staff (a handed-off case) arrive by polling; each is handed out once.
+  // Replies from bureau staff (a handed-off case) arrive by polling with a cursor, the id of the last
+  // one shown: the server acknowledges up to it and keeps later ones until a poll acknowledges them,
+  // so a response lost on the way (a phone's network) is fetched again. An id already shown is skipped,
+  // so a message is never shown twice.
+  function pendingUrl() {
+    const params = new URLSearchParams({ user: userId });
+    if (cursor !== null) params.set("after", String(cursor));
+    return PENDING + "?" + params.toString();
+  }
+
+  function showPending(messages) {
+    const fresh = [];
+    for (const message of messages) {
+      if (!Number.isInteger(message.id) || shown.has(message.id)) continue;
+      shown.add(message.id);
+      cursor = cursor === null ? message.id : Math.max(cursor, message.id);
+      fresh.push(message);
+    }
+    if (fresh.length) renderReply({ messages: fresh });
+  }
+
   async function pollPending() {
+    const asked = userId;
     try {
-      const response = await fetch(PENDING + "?user=" + encodeURIComponent(userId));
+      const response = await fetch(pendingUrl(), { cache: "no-store" });
       if (response.ok) {
         const data = await response.json();
-        if ((data.messages || []).length) renderReply(data);
+        if (asked === userId) showPending(data.messages || []);  // not for a conversation just cleared
       }
     } catch (err) {
-      // offline for a moment: the next poll fetches what is waiting
+      // offline for a moment: the next poll, with the same cursor, fetches the same messages again
     }
     window.setTimeout(pollPending, POLL_MS);
   }

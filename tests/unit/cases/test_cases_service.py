@@ -22,7 +22,11 @@ from cases.service import (
     close_case,
     console_session_user,
     create_console_session,
+    acknowledge_failed_alerts,
     fetch_pending,
+    thread_deliveries,
+    undelivered_case_ids,
+    unseen_failed_alerts,
     list_cases,
     open_case,
     purge,
@@ -157,8 +161,10 @@ def test_staff_reply_goes_to_the_users_channel(case_store, make_staff):
     with case_store.session() as s:
         first = fetch_pending(s, "web:w-webuser1")
     with case_store.session() as s:
-        again = fetch_pending(s, "web:w-webuser1")
-    assert [m["text"] for m in first] == ["【勞工局同仁】網頁的民眾您好"] and again == []
+        again = fetch_pending(s, "web:w-webuser1")  # no cursor: nothing was acknowledged
+    assert [m["text"] for m in first] == ["【勞工局同仁】網頁的民眾您好"] and again == first
+    with case_store.session() as s:
+        assert fetch_pending(s, "web:w-webuser1", after=first[0]["id"]) == []
     with case_store.session() as s, pytest.raises(CaseError):
         staff_reply(s, web_id, alice, "   ")
 
@@ -269,3 +275,102 @@ def test_passwords_are_argon2_and_sessions_expire(case_store, make_staff, staff_
                                  ("carol", "staff", "short")):
         with pytest.raises(CaseError):
             make_staff(name, role, password)
+
+
+def test_a_poll_whose_response_was_lost_gets_the_message_again(case_store, make_staff):
+    """The page showed message A (its cursor); staff write B; the poll that carries B never reaches the
+    phone, so the page polls again with the same cursor: B comes again, and only the poll after it
+    (cursor B) acknowledges it."""
+    alice = make_staff("alice")
+    with case_store.session() as s:
+        case_id = open_case(s, draft("web:w-lostpoll1"))[0].id
+        staff_reply(s, case_id, alice, "A")
+    with case_store.session() as s:
+        [a] = fetch_pending(s, "web:w-lostpoll1")
+        staff_reply(s, case_id, alice, "B")
+    with case_store.session() as s:
+        lost = fetch_pending(s, "web:w-lostpoll1", after=a["id"])
+    with case_store.session() as s:
+        again = fetch_pending(s, "web:w-lostpoll1", after=a["id"])
+    assert [m["text"] for m in lost] == [m["text"] for m in again] == ["【勞工局同仁】B"]
+    b = again[0]["id"]
+    assert b > a["id"] and again[0]["kind"] == "staff_reply" and again[0]["case_id"] == case_id
+    with case_store.session() as s:
+        assert fetch_pending(s, "web:w-lostpoll1", after=b) == []
+        fetched = dict(s.execute(select(PendingMessage.id, PendingMessage.fetched_at)).tuples().all())
+    assert fetched[a["id"]] is not None and fetched[b] is not None
+    with case_store.session() as s:
+        assert fetch_pending(s, "web:w-other0001", after=0) == []  # another user's cursor sees nothing
+
+
+def test_pending_messages_expire_after_seven_days(case_store, make_staff):
+    alice = make_staff("alice")
+    now = utcnow()
+    with case_store.session() as s:
+        case_id = open_case(s, draft("rest:expiring"), now - timedelta(days=9))[0].id
+        old = staff_reply(s, case_id, alice, "舊的", now - timedelta(days=8)).id
+        new = staff_reply(s, case_id, alice, "新的", now - timedelta(days=1)).id
+    with case_store.session() as s:
+        assert [m["text"] for m in fetch_pending(s, "rest:expiring", now=now)] == ["【勞工局同仁】新的"]
+        assert [m["text"] for m in fetch_pending(s, "rest:expiring", after=0, now=now)] == ["【勞工局同仁】新的"]
+        assert {k: v.state for k, v in thread_deliveries(s, case_id, now).items()} == {old: "expired",
+                                                                                    new: "unread"}
+        fetch_pending(s, "rest:expiring", after=10**6, now=now)  # acknowledges what was handed out only
+    with case_store.session() as s:
+        states = {k: v.state for k, v in thread_deliveries(s, case_id, now).items()}
+        assert states == {old: "expired", new: "read"}
+        assert undelivered_case_ids(s, [case_id], now) == {case_id}
+
+
+def test_each_staff_reply_shows_where_it_is(case_store, make_staff):
+    alice = make_staff("alice")
+    with case_store.session() as s:
+        line_id = open_case(s, draft("line:Ustatus"))[0].id
+        web_id = open_case(s, draft("web:w-status01"))[0].id
+    with case_store.session() as s:
+        replies = [staff_reply(s, line_id, alice, f"第 {n} 則").id for n in range(4)]
+        web_reply = staff_reply(s, web_id, alice, "網頁").id
+    with case_store.session() as s:
+        rows = {m.id: s.get(OutboxMessage, m.outbox_id) for m in s.scalars(
+            select(CaseMessage).where(CaseMessage.id.in_(replies)))}
+        assert all(row is not None and row.kind == "staff_reply" for row in rows.values())
+        rows[replies[1]].attempts, rows[replies[1]].last_error = 2, "LINE 500 "
+        rows[replies[2]].status, rows[replies[2]].last_error = "failed", "LINE 400 The user blocked the bot"
+        rows[replies[3]].status = "sent"
+    with case_store.session() as s:
+        line = thread_deliveries(s, line_id)
+        web = thread_deliveries(s, web_id)
+        assert undelivered_case_ids(s, [line_id, web_id]) == {line_id}
+        assert [c.id for c in list_cases(s, CaseFilter(undelivered=True))] == [line_id]
+    assert [line[m].label for m in replies] == ["傳送中", "傳送中（已試 2 次：LINE 500）",
+                                                "未送達：LINE 400 The user blocked the bot", "已送達"]
+    assert [line[m].state for m in replies] == ["pending", "pending", "failed", "sent"]
+    assert web[web_reply].label == "等待對方開啟"
+    with case_store.session() as s:
+        [item] = fetch_pending(s, "web:w-status01")
+        fetch_pending(s, "web:w-status01", after=item["id"])
+    with case_store.session() as s:
+        assert thread_deliveries(s, web_id)[web_reply].label == "已讀取"
+
+
+def test_failed_urgent_alerts_are_listed_until_someone_opens_the_case(case_store, make_staff):
+    alice, bob, boss = make_staff("alice"), make_staff("bob"), make_staff("boss", "admin")
+    with case_store.session() as s:
+        urgent = open_case(s, draft("line:Uurgent", reason="danger", priority="high"))[0].id
+        normal = open_case(s, draft("line:Unormal"))[0].id
+        for case_id, destination in ((urgent, "line"), (urgent, "telegram"), (normal, "line")):
+            s.add(OutboxMessage(kind="staff_alert", case_id=case_id, destination=destination, address="g",
+                                payload={"case_id": case_id}, status="failed", last_error="LINE 400 bad group"))
+    with case_store.session() as s:
+        assign(s, urgent, alice)
+    with case_store.session() as s:
+        assert unseen_failed_alerts(s, boss) == {urgent: 2}  # a normal case's alert is not urgent
+        assert unseen_failed_alerts(s, bob) == {}  # bob may not open alice's case
+        assert acknowledge_failed_alerts(s, s.get(Case, urgent), alice) == 2
+    with case_store.session() as s:
+        assert unseen_failed_alerts(s, boss) == {}
+        assert acknowledge_failed_alerts(s, s.get(Case, urgent), boss) == 0
+        seen = [m for m in s.get(Case, urgent).messages if m.author == "system" and m.outbox_id]
+        assert [m.text for m in seen] == ["緊急通知未送達 LINE 群組（LINE 400 bad group），已由同仁查看",
+                                          "緊急通知未送達 Telegram 群組（LINE 400 bad group），已由同仁查看"]
+        assert {m.staff_id for m in seen} == {alice.id}
