@@ -3,7 +3,7 @@
 What starts, in order (and stops in reverse), in `lifespan`:
 
 1. the Rasa client (one pooled client per Rasa process; a sender always goes to the same process);
-2. the case store (schema created or upgraded) and the platform senders;
+2. the case store (schema created or upgraded) and one sender per platform (channels/senders.py);
 3. the outbox worker (staff alerts, staff replies, surveys) and the case router;
 4. the conversation service, which asks the case router before Rasa;
 5. the chat platforms (LINE, Telegram): their inboxes and button payloads live in the case store, their
@@ -19,15 +19,16 @@ from typing import AsyncIterator, Protocol
 
 from fastapi import FastAPI
 
-from cases.config import CaseSettings
 from channels import console, line, pending, rest, telegram, webchat
 from channels.conversation import ConversationService
-from channels.delivery import PlatformSender
 from channels.handoff import CaseRuntime
 from channels.limits import BodySizeLimit, RateLimiter
+from channels.parts import GatewayParts
+from channels.payloads import PayloadTable
 from channels.rasa_client import RasaClient, RasaUnavailable
-from channels.settings import ChannelSettings
-from labourbot.config import Settings, get_settings
+from channels.senders import open_senders
+from channels.settings import ChannelSettings, GatewaySettings
+from labourbot.config import Settings
 
 
 class Platform(Protocol):
@@ -35,15 +36,15 @@ class Platform(Protocol):
 
     name: str
 
-    async def start(self, app: FastAPI) -> None: ...
+    async def start(self, parts: GatewayParts) -> None: ...
 
     async def stop(self) -> None: ...
 
 
 def create_app(settings: Settings | None = None, channel_settings: ChannelSettings | None = None) -> FastAPI:
-    settings = settings or get_settings()
-    channel_settings = channel_settings or ChannelSettings()
-    case_settings = CaseSettings(data_dir=settings.data_dir)
+    """The gateway; its settings tree is read once here (environment, then `.env`) unless given."""
+    tree = GatewaySettings.load(settings, channel_settings)
+    settings, channel_settings, case_settings = tree.core, tree.channels, tree.cases
     platforms: list[Platform] = []  # LINE / Telegram channels that are on (their secrets are set)
 
     @asynccontextmanager
@@ -52,8 +53,8 @@ def create_app(settings: Settings | None = None, channel_settings: ChannelSettin
                           parse_channel=settings.rasa_parse_channel, max_in_flight=settings.rasa_max_in_flight)
         cases = CaseRuntime(case_settings)
         await cases.open_store()
-        sender = PlatformSender(channel_settings)
-        router = cases.start_worker(sender, rasa)
+        senders = open_senders(channel_settings, PayloadTable(cases.store))
+        router = cases.start_worker(senders, rasa)
         conversations = ConversationService(
             rasa,
             max_chars=settings.max_message_chars,
@@ -61,17 +62,18 @@ def create_app(settings: Settings | None = None, channel_settings: ChannelSettin
             rate_limiter=RateLimiter(burst=settings.rate_burst, refill_s=settings.rate_refill_s),
         )
         app.state.rasa, app.state.cases, app.state.conversations = rasa, cases, conversations
+        parts = GatewayParts(conversations, cases, senders)
         started: list[Platform] = []
         try:
             for platform in platforms:
-                await platform.start(app)
+                await platform.start(parts)
                 started.append(platform)
             yield
         finally:
             for platform in reversed(started):
                 await platform.stop()
             await cases.stop()
-            await sender.close()
+            await senders.close()
             await rasa.close()
 
     app = FastAPI(title="臺南市勞動法令小幫手 gateway", lifespan=lifespan, docs_url=None, redoc_url=None)

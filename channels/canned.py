@@ -13,7 +13,10 @@ from channels.replies import BotReply, Button, OutMessage
 from labourbot.buttons import REQUEST_HUMAN, choose_topic
 from labourbot.topics import TOPIC_LABELS
 
-_CITATION_SUFFIX = re.compile(r"\n\s*依據：[^\n]*\s*$")
+# The 依據 line and the whitespace around it, up to the end. The match begins with the whitespace
+# before the line's newline (callers strip the answer's end anyway) and takes the rest of the line
+# once: a run of blank lines or of spaces is not retried from each of its characters.
+_CITATION_SUFFIX = re.compile(r"(?<!\s)[^\S\n]*\n\s*依據：[^\n]*(?:\n\s*)?$")
 
 
 def split_citation_suffix(text: str, citations: list[str]) -> str:

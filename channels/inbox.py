@@ -21,8 +21,10 @@ that lived only in memory was lost when the gateway died, and the in-memory dedu
 4. A pending row whose lease ran out belonged to a process that died (a restarted gateway does not wait
    for the leases of its dead predecessor on the same host: `expire_dead_local_leases`). Gateways claim such orphans with
    a compare-and-set UPDATE (two gateways sharing the database never take the same row) and replay them
-   through the live path, oldest first. A row taken `max_attempts` times without finishing is marked
-   failed instead: an event that crashes the gateway must not crash it forever.
+   through the live path, oldest first, one conversation's rows one after the other. A row taken
+   `max_attempts` times without finishing is marked failed instead: an event that crashes the gateway
+   must not crash it forever (a row whose answer is stored and only waits for the platform gets
+   `DELIVERY_ATTEMPTS`, about 25 minutes of backoff, or longer when the platform asked to wait).
 5. Finished rows (done, refused or failed) are deleted after `inbox_keep_days`.
 
 `Inbox` holds the synchronous database operations (call them through a thread); `ChannelInbox` is one
@@ -41,7 +43,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Optional
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy.orm import aliased
 
 from cases.db import CaseStore
 from cases.models import DONE, FAILED, PENDING, REFUSED, InboxEvent, utcnow
@@ -51,6 +54,9 @@ logger = logging.getLogger(__name__)
 PURGE_EVERY_S = 6 * 3600
 RETRY_BASE_S = 5.0
 RETRY_MAX_S = 300.0
+# A row whose answer is stored only waits for the platform (quota, outage): about 25 min of backoff
+# (5 s, 10 s ... 300 s) before it is given up, instead of the ~75 s of a row that still has to be answered.
+DELIVERY_ATTEMPTS = 10
 
 
 @dataclass(frozen=True)
@@ -108,10 +114,12 @@ class Inbox:
     """The inbox table's operations (synchronous: run them in a thread from async code)."""
 
     def __init__(self, store: CaseStore, lease_s: float = 30.0, max_attempts: int = 5,
+                 max_delivery_attempts: int = DELIVERY_ATTEMPTS,
                  owner: str | None = None) -> None:
         self.store = store
         self.lease_s = lease_s
         self.max_attempts = max_attempts
+        self.max_delivery_attempts = max(max_attempts, max_delivery_attempts)
         self.owner = owner or process_id()
 
     def _insert(self) -> Any:
@@ -194,12 +202,14 @@ class Inbox:
             )
         return result.rowcount == 1
 
-    def retry_later(self, row_id: int, reason: str, now: datetime | None = None) -> bool:
-        """The answer could not be delivered: let the lease run out after a backoff, so it is replayed."""
+    def retry_later(self, row_id: int, reason: str, now: datetime | None = None,
+                    not_before_s: float | None = None) -> bool:
+        """The answer could not be delivered: let the lease run out after a backoff (at least
+        `not_before_s`, the wait a platform asked for), so it is replayed."""
         now = now or utcnow()
         with self.store.session() as session:
             attempts = session.scalar(select(InboxEvent.attempts).where(InboxEvent.id == row_id)) or 1
-            delay = min(RETRY_MAX_S, RETRY_BASE_S * 2 ** max(0, attempts - 1))
+            delay = max(min(RETRY_MAX_S, RETRY_BASE_S * 2 ** max(0, attempts - 1)), not_before_s or 0.0)
             result = session.execute(
                 update(InboxEvent)
                 .where(InboxEvent.id == row_id, InboxEvent.status == PENDING,
@@ -263,22 +273,31 @@ class Inbox:
 
     def claim_orphans(self, channel: str, limit: int = 100, now: datetime | None = None) -> list[InboxRow]:
         """Take pending rows of `channel` whose lease ran out, oldest first, each with a compare-and-set
-        UPDATE (a row another claimer took first is skipped). Rows taken `max_attempts` times are failed."""
+        UPDATE (a row another claimer took first is skipped). A row waits while an older row of the same
+        conversation is in flight or backing off (answers go out in the user's order; older rows claimed
+        in the same round come first and the channel answers a conversation's rows one at a time). Rows taken `max_attempts`
+        times are failed (`max_delivery_attempts` when the answer is stored and only its sending failed)."""
         now = now or utcnow()
         lease = now + timedelta(seconds=self.lease_s)
         claimed: list[InboxRow] = []
+        older = aliased(InboxEvent)
+        earlier_held = exists().where(  # an older row of the conversation in flight or backing off
+            older.channel == InboxEvent.channel, older.sender == InboxEvent.sender, older.status == PENDING,
+            older.id < InboxEvent.id, older.lease_until >= now)
         with self.store.session() as session:
             rows = list(session.scalars(
-                select(InboxEvent).where(InboxEvent.channel == channel, self._orphan(now))
+                select(InboxEvent).where(InboxEvent.channel == channel, self._orphan(now), ~earlier_held)
                 .order_by(InboxEvent.received_at, InboxEvent.id).limit(limit)
             ))
             for row in rows:
                 attempts = row.attempts  # read before the UPDATE refreshes `row`
                 cas = update(InboxEvent).where(InboxEvent.id == row.id, self._orphan(now))
-                if attempts >= self.max_attempts:
+                allowed = self.max_attempts if row.reply is None else self.max_delivery_attempts
+                if attempts >= allowed:
                     session.execute(cas.values(status=FAILED, done_at=now, lease_until=None,
                                                last_error=f"gave up after {attempts} attempts"))
-                    logger.error("inbox: %s event #%s given up after %d attempts", channel, row.id, attempts)
+                    logger.error("inbox: %s event #%s given up after %d attempts%s", channel, row.id, attempts,
+                                 " (answer not delivered)" if row.reply is not None else "")
                     continue
                 if session.execute(cas.values(lease_until=lease, claimed_by=self.owner,
                                               attempts=attempts + 1)).rowcount == 1:
@@ -324,7 +343,7 @@ class ChannelInbox:
         self.keep_days = keep_days
         self.beat_s = beat_s if beat_s is not None else max(0.5, inbox.lease_s / 3)
         self.in_flight: set[int] = set()
-        self._unwritten: dict[int, tuple[str, str]] = {}  # row id -> (status, reason)
+        self._unwritten: dict[int, tuple[str, str, float | None]] = {}  # row id -> (status, reason, wait)
         self._task: asyncio.Task[None] | None = None
         self._last_purge = float("-inf")
         self._started = False
@@ -343,8 +362,8 @@ class ChannelInbox:
     async def failed(self, row_id: int, reason: str) -> None:
         await self._finish(row_id, FAILED, reason)
 
-    async def retry_later(self, row_id: int, reason: str) -> None:
-        await self._finish(row_id, PENDING, reason)
+    async def retry_later(self, row_id: int, reason: str, not_before_s: float | None = None) -> None:
+        await self._finish(row_id, PENDING, reason, not_before_s)
 
     async def refused(self, row_id: int, reason: str) -> None:
         await self._finish(row_id, REFUSED, reason)
@@ -362,17 +381,17 @@ class ChannelInbox:
             logger.warning("inbox: %s #%s delivery count not written (%s)", self.channel, row_id,
                            type(exc).__name__)
 
-    async def _finish(self, row_id: int, status: str, reason: str) -> None:
+    async def _finish(self, row_id: int, status: str, reason: str, not_before_s: float | None = None) -> None:
         try:
-            await asyncio.to_thread(self._write, row_id, status, reason)
+            await asyncio.to_thread(self._write, row_id, status, reason, not_before_s)
         except Exception as exc:
             logger.warning("inbox: %s #%s could not be marked %s (%s); trying again later", self.channel,
                            row_id, status, type(exc).__name__)
-            self._unwritten[row_id] = (status, reason)
+            self._unwritten[row_id] = (status, reason, not_before_s)
             return
         self.in_flight.discard(row_id)
 
-    def _write(self, row_id: int, status: str, reason: str) -> None:
+    def _write(self, row_id: int, status: str, reason: str, not_before_s: float | None = None) -> None:
         if status == DONE:
             self.inbox.mark_done(row_id)
         elif status == FAILED:
@@ -380,7 +399,7 @@ class ChannelInbox:
         elif status == REFUSED:
             self.inbox.mark_refused(row_id, reason)
         else:
-            self.inbox.retry_later(row_id, reason)
+            self.inbox.retry_later(row_id, reason, not_before_s=not_before_s)
 
     def start(self) -> None:
         """Replay orphans now, then keep beating until `stop`."""
@@ -440,17 +459,8 @@ class ChannelInbox:
         return len(orphans)
 
     def _flush(self) -> None:
-        for row_id, (status, reason) in list(self._unwritten.items()):
-            self._write(row_id, status, reason)
+        for row_id, (status, reason, not_before_s) in list(self._unwritten.items()):
+            self._write(row_id, status, reason, not_before_s)
             del self._unwritten[row_id]
             self.in_flight.discard(row_id)
 
-
-def for_app(app: Any, channel: str, replay: Replay) -> ChannelInbox:
-    """The channel's inbox on the gateway's case store (the case runtime starts before the channels)."""
-    runtime = getattr(app.state, "cases", None)
-    if runtime is None or runtime.store is None:
-        raise RuntimeError("the case runtime must start before the chat channels")
-    settings = runtime.settings
-    inbox = Inbox(runtime.store, lease_s=settings.inbox_lease_s, max_attempts=settings.inbox_max_attempts)
-    return ChannelInbox(inbox, channel, replay, keep_days=settings.inbox_keep_days)

@@ -62,13 +62,6 @@ class PayloadTable:
             return session.execute(delete(ButtonPayload).where(ButtonPayload.created_at < cutoff)).rowcount
 
 
-def for_app(app: object) -> Optional[PayloadTable]:
-    """The table on the gateway's case store, or None when the case runtime is not there (tests)."""
-    runtime = getattr(getattr(app, "state", None), "cases", None)
-    store = getattr(runtime, "store", None)
-    return PayloadTable(store) if store is not None else None
-
-
 class PayloadStore:
     """Button payloads that fit the platform's limit travel as they are; longer ones as a short id.
 

@@ -5,9 +5,18 @@ is 401 and nothing is processed or kept. Then the events are parsed into line-bo
 stored in the webhook inbox (channels/inbox.py) in one transaction; redeliveries of an event already
 stored are dropped (webhookEventId). Only after the commit is the webhook answered 200; when the database
 cannot be written it is answered 503, so that LINE redelivers (with "Webhook redelivery" switched on).
-Each new event is processed in the background, one at a time per user in arrival order, and its inbox
-row marked done once the answer went out. Events a dead gateway had taken but not answered are replayed
-from the inbox (`replay`), through the same path, with push retry keys derived from the event.
+
+Each new event is processed in the background, one at a time per user in arrival order:
+1. the bot's answer (`reply_for`, which asks Rasa) is rendered and split into send groups (five messages
+   per API call), and stored on the inbox row with the push target (`save_reply`) BEFORE anything is sent;
+2. the groups go out in order (reply token first, then pushes with retry keys derived from the event),
+   each one counted on the row once LINE took it (`delivered`);
+3. the row ends done (all out), refused (LINE refused for good: 400, 403 ...; never replayed) or is
+   retried later (429, 5xx, network: `retry_later`, the inbox's lease and backoff bring it back).
+A row taken again (that retry, or a replay of what a dead gateway had not finished) never asks Rasa
+again when it has a stored answer: it pushes the groups not yet counted, with the same retry keys as the
+first try, so LINE answers 409 to any it had already taken. Only an event whose answer could not be
+stored is answered from the event again.
 """
 
 from __future__ import annotations
@@ -16,7 +25,9 @@ import hashlib
 import json
 import logging
 import time
-from typing import Any
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -25,15 +36,17 @@ from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.webhooks import Event
 from linebot.v3.models.events import UnknownEvent
 
-from channels import inbox, payloads
-from channels.conversation import UNAVAILABLE_REPLY
-from channels.line.client import LineSender
+from channels import inbox
+from channels.canned import UNAVAILABLE_REPLY, canned
+from channels.line.client import REFUSED, SENT, Delivery, LineSender
 from channels.line.events import EventContext, reply_for, source_id
-from channels.line.render import MAX_DATA_CHARS, render
-from channels.tasks import BackgroundTasks, KeyedSerializer
+from channels.line.render import MAX_DATA_CHARS, Message, batches, render
 from channels.payloads import PayloadStore
-from channels.canned import canned
 from channels.settings import ChannelSettings
+from channels.tasks import BackgroundTasks, KeyedSerializer
+
+if TYPE_CHECKING:
+    from channels.parts import GatewayParts
 
 logger = logging.getLogger(__name__)
 
@@ -56,25 +69,21 @@ class LineChannel:
         self.router = APIRouter()
         self.router.add_api_route(WEBHOOK_PATH, self.webhook, methods=["POST"], include_in_schema=False)
 
-    async def start(self, app: FastAPI) -> None:
-        self.sender = LineSender(
-            self.settings.line_api_base,
-            self.settings.line_channel_access_token.get_secret_value(),
-            reply_max_age_s=self.settings.line_reply_token_max_age_s,
-        )
-        self.payloads.table = payloads.for_app(app)  # buttons keep working across restarts and processes
-        self.context = EventContext(conversations=app.state.conversations, payloads=self.payloads)
-        self.inbox = inbox.for_app(app, "line", self.replay)
+    async def start(self, parts: "GatewayParts") -> None:
+        """Answer through the gateway's LINE sender and payload store (shared with the outbox)."""
+        if parts.senders.line is None or parts.senders.line_payloads is None:
+            raise RuntimeError("the LINE channel needs the gateway's LINE sender (LINE_CHANNEL_ACCESS_TOKEN)")
+        self.sender, self.payloads = parts.senders.line, parts.senders.line_payloads
+        self.context = EventContext(conversations=parts.conversations, payloads=self.payloads)
+        self.inbox = parts.inbox("line", self.replay)
         self.inbox.start()  # replays what a dead gateway left, then renews our leases
 
     async def stop(self) -> None:
+        """Finish the answers in flight; the sender and payload store are closed by the gateway."""
         if self.inbox is not None:
             await self.inbox.stop(drain=self.tasks.drain)
         else:
             await self.tasks.drain()
-        await self.payloads.flush()
-        if self.sender is not None:
-            await self.sender.close()
 
     async def webhook(self, request: Request) -> JSONResponse:
         """Check the signature, store the new events, answer 200 once they are stored (else 503)."""
@@ -119,10 +128,14 @@ class LineChannel:
         self.tasks.spawn(self.serial.run(row.sender, lambda: self.handle(row, event, received)))
 
     async def replay(self, rows: list[inbox.InboxRow]) -> None:
-        """Process stored events a dead gateway had taken but not answered (oldest first, per user in
-        order). Their reply tokens have usually expired: `deliver` pushes then, with the event's keys."""
+        """Process stored events again: a dead gateway's (oldest first, per user in order) and those whose
+        answer LINE did not take (`retry_later`). A row with a stored answer resends the rest of it, and
+        needs no event; the others are answered from their stored event."""
         assert self.inbox is not None
         for row in rows:
+            if row.reply is not None:
+                self._spawn(row, None, time.monotonic())
+                continue
             try:
                 event = event_from_json(row.body)
             except (ValueError, KeyError, TypeError) as exc:
@@ -131,26 +144,55 @@ class LineChannel:
             self._spawn(row, event, time.monotonic())
 
     async def handle(self, row: inbox.InboxRow, event: Any, received: float) -> None:
-        """Process one stored event and record the outcome in the inbox."""
+        """Process one stored event and record the outcome in the inbox: done when every group went out,
+        refused when LINE refused one for good, retry_later when it failed for now, failed after an
+        unexpected error (when the user was told to try again, once that answer went out)."""
         assert self.inbox is not None
         try:
-            outcome = await self.process(event, received, retry_key=row.event_key)
+            delivery, error = await self.process(row, event, received)
         except Exception as exc:
             await self.inbox.failed(row.id, type(exc).__name__)
             raise
-        if outcome == "done":
-            await self.inbox.done(row.id)
-        elif outcome == "undelivered":
-            await self.inbox.retry_later(row.id, "delivery failed")
+        if delivery.status == SENT:
+            await (self.inbox.failed(row.id, error) if error else self.inbox.done(row.id))
+        elif delivery.status == REFUSED:
+            logger.warning("line: answer refused for good (%s), not tried again", delivery.reason)
+            await self.inbox.refused(row.id, delivery.reason)
         else:
-            await self.inbox.failed(row.id, outcome)
+            await self.inbox.retry_later(row.id, delivery.reason or "delivery failed")
 
-    async def process(self, event: Any, received: float, retry_key: str | None = None) -> str:
-        """Answer one event (runs in the background, in order for its user). Returns "done" (answered,
-        or nothing to answer), "undelivered" (LINE did not take the answer: try again later) or, after
-        a failure, its reason (the user was sent UNAVAILABLE_REPLY, the 'try again' answer)."""
-        assert self.context is not None and self.sender is not None
-        outcome = "done"
+    async def process(self, row: inbox.InboxRow, event: Any, received: float) -> tuple[Delivery, str]:
+        """Answer one event (in the background, in order for its user): how the answer went out, and why
+        the user was told to try again instead ("" when not). A row that has an answer stored (a retry,
+        a replay) sends the groups not yet delivered, by push, and never asks Rasa again: a form answer
+        such as 「30000」 would fill the next slot, a case thread would get it twice."""
+        assert self.sender is not None and self.inbox is not None
+        stored = row.reply is not None
+        answer = Answer.from_json(row.reply) if row.reply is not None else await self._answer(row, event)
+        if answer is None:
+            return Delivery("none", 0), ""
+        delivery = await self.sender.deliver(
+            answer.groups,
+            start=row.delivered if stored else 0,
+            reply_token=None if stored else getattr(event, "reply_token", None),  # a retry's has expired
+            to=answer.to,
+            event_time_ms=getattr(event, "timestamp", None),
+            retry_key=row.event_key,
+            on_sent=partial(self.inbox.delivered, row.id),
+        )
+        logger.info(
+            "line: %s answered via %s in %.0f ms",
+            getattr(event, "type", "stored answer"),
+            delivery.via,
+            (time.monotonic() - received) * 1000,
+        )
+        return delivery, answer.error
+
+    async def _answer(self, row: inbox.InboxRow, event: Any) -> Answer | None:
+        """The bot's answer to the event, rendered and kept on the row before anything is sent (when the
+        database refuses, it is sent anyway: only a retry would then ask Rasa again)."""
+        assert self.context is not None and self.inbox is not None
+        error = ""
         try:
             reply = await reply_for(event, self.context)
         except Exception as exc:  # a bug must not leave the user without an answer
@@ -158,26 +200,38 @@ class LineChannel:
                 "line: %s event failed: %s", getattr(event, "type", "?"), type(exc).__name__, exc_info=exc
             )
             reply = canned(UNAVAILABLE_REPLY, kind="unavailable")
-            outcome = f"{type(exc).__name__} (told to retry)"
+            error = f"{type(exc).__name__} (told to retry)"
         if reply is None:
-            return outcome
-        messages = render(reply, self.payloads)
-        delivery = await self.sender.deliver(
-            messages,
-            reply_token=getattr(event, "reply_token", None),
-            to=source_id(event),
-            event_time_ms=getattr(event, "timestamp", None),
-            retry_key=retry_key,
-        )
-        logger.info(
-            "line: %s answered via %s in %.0f ms",
-            getattr(event, "type", "event"),
-            delivery.via,
-            (time.monotonic() - received) * 1000,
-        )
-        if delivery.via.endswith("failed") and outcome == "done":
-            return "undelivered"
-        return outcome
+            return None
+        answer = Answer(source_id(event), batches(render(reply, self.payloads)), error)
+        try:
+            await self.inbox.save_reply(row.id, answer.to_json())
+        except Exception as exc:
+            logger.warning("line: answer not stored (%s), sent anyway", type(exc).__name__)
+        return answer
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer as rendered for LINE, in its send groups (`render.batches`, one API call each), with
+    where pushes go and, when the user got the 'try again' answer after an error, that error."""
+
+    to: str | None
+    groups: list[list[Message]]
+    error: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps({"to": self.to, "groups": self.groups, "error": self.error}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Answer":
+        """The stored answer (ValueError when it is not one: the row then ends failed, never re-asked)."""
+        data = json.loads(text)
+        groups = data.get("groups") if isinstance(data, dict) else None
+        if not isinstance(groups, list) or not all(isinstance(group, list) for group in groups):
+            raise ValueError("not a stored LINE answer")
+        to = data.get("to")
+        return cls(str(to) if to else None, groups, str(data.get("error") or ""))
 
 
 def inbox_events(text: str, events: list[Any]) -> list[inbox.NewEvent] | None:

@@ -5,8 +5,21 @@ secret given to setWebhook), otherwise 401 and nothing is processed. A good upda
 webhook inbox (channels/inbox.py; a redelivered update_id is dropped there), then put on the
 Application's queue, and only then is the webhook answered 200; if it cannot be stored the answer is
 503 and Telegram delivers it again. PerChatUpdateProcessor keeps each chat in order and reports when an
-update's handlers finished: its inbox row is then marked done (failed if a handler raised). Updates a
-dead gateway had taken but not answered are replayed from the inbox onto the queue.
+update's handlers finished.
+
+The channel is the handlers' `ReplyLedger`: once the conversation service answered, the rendered answer
+is stored on the update's inbox row before it is sent, and each message that went out is counted. When
+the handlers finish, the row is done (everything went out), retried later (Telegram failed for a while:
+network, 5xx, time-outs, flood control however long), refused (Telegram refused for good: the user
+blocked the bot, chat not found) or failed (a handler raised).
+
+Rows taken again (a retry, or what a dead gateway had taken) are replayed onto the same queue, oldest
+first: with a stored answer as a `StoredAnswer` (the rest of it is sent, Rasa is not asked again),
+otherwise as the update. Either way a replay waits its turn in its chat: it never interleaves with, nor
+goes ahead of, that chat's answers already queued or in progress. A newer update of a chat whose older
+answer waits for its retry is not held back, though: it is answered at once and the older answer
+follows when its retry comes (holding the chat would leave the user without any answer for minutes,
+and the inbox orders retries by row, not by chat).
 The Application talks to TELEGRAM_API_BASE (the real Bot API, or the fake one in the tests).
 """
 
@@ -16,7 +29,7 @@ import asyncio
 import hmac
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -24,10 +37,15 @@ from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
-from channels import inbox, payloads
+from cases.outbox import DeliveryError
+from channels import inbox
 from channels.settings import ChannelSettings
-from channels.telegram.handlers import DEPS_KEY, make_deps, register
+from channels.telegram.handlers import DEPS_KEY, StoredAnswer, make_deps, register
 from channels.telegram.processor import PerChatUpdateProcessor, chat_key
+from channels.telegram.render import StoredReply
+
+if TYPE_CHECKING:
+    from channels.parts import GatewayParts
 
 logger = logging.getLogger(__name__)
 
@@ -85,18 +103,19 @@ class TelegramChannel:
         processor.on_finished = self._finished
         self.inbox: inbox.ChannelInbox | None = None
         self._rows: dict[int, int] = {}  # update_id -> inbox row id, while the update is queued or handled
-        self._errors: dict[int, str] = {}  # update_id -> what a handler raised
+        self._errors: dict[int, BaseException] = {}  # update_id -> what a handler raised
         self.ready = asyncio.Event()
         self._starter: asyncio.Task[None] | None = None
         self._secret = settings.telegram_webhook_secret.get_secret_value().encode()
         self.router = APIRouter()
         self.router.add_api_route(WEBHOOK_PATH, self.webhook, methods=["POST"], include_in_schema=False)
 
-    async def start(self, app: FastAPI) -> None:
-        deps = make_deps(app.state.conversations)
-        deps.payloads.table = payloads.for_app(app)  # buttons keep working across restarts and processes
+    async def start(self, parts: "GatewayParts") -> None:
+        deps = make_deps(parts.conversations)
+        deps.payloads.table = parts.payload_table()  # buttons keep working across restarts and processes
+        deps.ledger = self
         self.application.bot_data[DEPS_KEY] = deps
-        self.inbox = inbox.for_app(app, "telegram", self.replay)
+        self.inbox = parts.inbox("telegram", self.replay)
         self._starter = asyncio.create_task(self._start_when_reachable())
 
     async def _start_when_reachable(self) -> None:
@@ -170,38 +189,70 @@ class TelegramChannel:
         return JSONResponse({})
 
     async def replay(self, rows: list[inbox.InboxRow]) -> None:
-        """Queue stored updates a dead gateway had taken but not answered (oldest first; the processor
-        keeps each chat in that order)."""
+        """Queue rows taken again (a retry, or a dead gateway's), oldest first: a stored answer as a
+        StoredAnswer, otherwise the update (the processor keeps each chat in that order)."""
         assert self.inbox is not None
         for row in rows:
-            try:
-                update = Update.de_json(json.loads(row.body), self.application.bot)
-            except (ValueError, TypeError, KeyError, AttributeError) as exc:
-                update = None
-                logger.error("telegram: stored update #%s unreadable (%s)", row.id, type(exc).__name__)
-            if update is None:
-                await self.inbox.failed(row.id, "unreadable stored update")
+            item = self._replayable(row)
+            if item is None:
+                await self.inbox.failed(row.id, "unreadable stored update or answer")
                 continue
-            self._rows[update.update_id] = row.id
-            await self.application.update_queue.put(update)
+            self._rows[item.update_id] = row.id
+            await self.application.update_queue.put(item)
+
+    def _replayable(self, row: inbox.InboxRow) -> Update | StoredAnswer | None:
+        try:
+            if row.reply:
+                reply = StoredReply.from_json(row.reply)
+                return StoredAnswer(int(row.event_key), row.sender, reply, row.delivered)
+            return Update.de_json(json.loads(row.body), self.application.bot)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            logger.error("telegram: stored row #%s unreadable (%s)", row.id, type(exc).__name__)
+            return None
+
+    # ---- the handlers' ReplyLedger ---------------------------------------------------------------------
+
+    async def save_reply(self, update_id: int, reply: StoredReply) -> None:
+        """Keep the rendered answer on the update's row before it is sent. When the database refuses, the
+        answer is sent all the same (a retry would then ask the conversation service again)."""
+        row_id = self._rows.get(update_id)
+        if row_id is None or self.inbox is None:
+            return
+        try:
+            await self.inbox.save_reply(row_id, reply.to_json())
+        except Exception as exc:
+            logger.warning("telegram: answer of row #%s not stored (%s); sent anyway", row_id,
+                           type(exc).__name__)
+
+    async def delivered(self, update_id: int, count: int) -> None:
+        row_id = self._rows.get(update_id)
+        if row_id is not None and self.inbox is not None:
+            await self.inbox.delivered(row_id, count)
+
+    # ---- outcomes --------------------------------------------------------------------------------------
 
     async def _on_error(self, update: object, context: Any) -> None:
-        """Remember that a handler failed (on_error of handlers.py logs it), for `_finished`."""
-        if isinstance(update, Update):
-            self._errors[update.update_id] = type(context.error).__name__
+        """Remember what a handler raised (on_error of handlers.py logs it), for `_finished`."""
+        if isinstance(update, (Update, StoredAnswer)):
+            self._errors[update.update_id] = context.error
 
     async def _finished(self, update: object, error: BaseException | None) -> None:
-        """The update's handlers ran: its inbox row is done, or failed when a handler raised."""
-        if not isinstance(update, Update) or self.inbox is None:
+        """The update's handlers ran: finish its inbox row according to what they raised."""
+        if not isinstance(update, (Update, StoredAnswer)) or self.inbox is None:
             return
         row_id = self._rows.pop(update.update_id, None)
-        failure = self._errors.pop(update.update_id, None) or (type(error).__name__ if error else None)
+        failure = self._errors.pop(update.update_id, None) or error
         if row_id is None:
             return
         if failure is None:
             await self.inbox.done(row_id)
+        elif isinstance(failure, DeliveryError) and failure.retriable:
+            await self.inbox.retry_later(row_id, failure.reason,
+                                         not_before_s=getattr(failure, "retry_after_s", None))
+        elif isinstance(failure, DeliveryError):
+            await self.inbox.refused(row_id, failure.reason)
         else:
-            await self.inbox.failed(row_id, failure)
+            await self.inbox.failed(row_id, type(failure).__name__)
 
 
 def setup(app: FastAPI, settings: ChannelSettings) -> TelegramChannel | None:

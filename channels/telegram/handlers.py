@@ -7,26 +7,36 @@ flowchart LR
   C -->|text| T[ask the bot]
   C -->|button pressed| Q[answer the callback, payload as text]
   C -->|sticker, photo, voice, file, place| M[canned reply]
-  CMD & T & Q & M --> S[send_reply: HTML + inline keyboard]
+  CMD & T & Q & M --> S[send_reply: render, keep, send]
+  R[StoredAnswer: a replayed row] --> D
+  S --> D[deliver from message n, count each one]
 ```
+
+`send_reply` renders the answer, hands it to the channel's `ReplyLedger` (webhook mode: kept on the
+update's inbox row before anything is sent; polling mode has none) and sends it message by message,
+counting each one that went out. Short hiccups are retried here; a failure that lasts, or a RetryAfter
+longer than `MAX_INLINE_WAIT_S`, escapes as a `SendFailure` (retriable or final), which the channel turns
+into a later retry or a refused row. A row taken again with its answer stored comes back as a
+`StoredAnswer` through the same queue (so in its chat's order) and only the rest of it is sent: the
+conversation service is never asked twice.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Protocol
 
-from telegram import LinkPreviewOptions, Update
-from telegram.constants import ParseMode
-from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram import Bot, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -34,7 +44,8 @@ from channels.conversation import ConversationService, Incoming
 from channels.payloads import PayloadStore
 from channels.canned import EXPIRED_BUTTON_REPLY, canned, location_reply, media_reply, topic_shortcuts
 from channels.replies import BotReply, OutMessage
-from channels.telegram.render import MAX_CALLBACK_BYTES, render
+from channels.telegram.outbox import SendFailure, send_message
+from channels.telegram.render import MAX_CALLBACK_BYTES, StoredReply, TelegramMessage, render
 from labourbot.topics import TOPICS
 
 logger = logging.getLogger(__name__)
@@ -53,12 +64,36 @@ HELP = (
 )
 START_ALIASES = {"campus": "part_time_students", "scam": "job_scam"}
 MAX_SEND_ATTEMPTS = 3
+MAX_INLINE_WAIT_S = 30.0  # longer waits (a RetryAfter of a minute) are left to the inbox's retry
+
+
+class ReplyLedger(Protocol):
+    """Where the channel keeps an update's answer and how much of it went out (the webhook inbox)."""
+
+    async def save_reply(self, update_id: int, reply: StoredReply) -> None:
+        """Keep the answer before it is sent; must not raise (a reply not kept is still sent)."""
+        ...
+
+    async def delivered(self, update_id: int, count: int) -> None:
+        """`count` messages of the kept answer went out; must not raise."""
+        ...
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """A replayed update whose answer is stored: put on the update queue instead of the update."""
+
+    update_id: int
+    ordering_key: str  # the update's chat key (processor.chat_key), so it waits its turn in the chat
+    reply: StoredReply
+    delivered: int  # messages that went out before
 
 
 @dataclass
 class TelegramDeps:
     conversations: ConversationService
     payloads: PayloadStore
+    ledger: ReplyLedger | None = None  # None in polling mode (no inbox)
 
 
 def make_deps(conversations: ConversationService) -> TelegramDeps:
@@ -77,36 +112,46 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) ->
 
 
 async def send_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: BotReply) -> None:
-    """Send every message of a reply in order; retry what Telegram asks us to retry."""
+    """Render the answer, have the channel keep it (a retry re-sends it without asking Rasa), send it."""
     chat = update.effective_chat
     if chat is None:
         return
-    for message in render(reply, _deps(context).payloads):
-        for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
-            try:
-                await context.bot.send_message(
-                    chat.id,
-                    message.html,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=message.keyboard,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                )
-                break
-            except RetryAfter as exc:
-                wait = exc.retry_after
-                delay = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
-                if attempt == MAX_SEND_ATTEMPTS or delay > 30:
-                    raise
-                await asyncio.sleep(delay)
-            except (TimedOut, NetworkError) as exc:
-                if attempt == MAX_SEND_ATTEMPTS or not _retriable(exc):
-                    raise
-                await asyncio.sleep(0.5 * 2 ** (attempt - 1))
+    deps = _deps(context)
+    stored = StoredReply(chat.id, render(reply, deps.payloads))
+    if deps.ledger is not None:
+        await deps.ledger.save_reply(update.update_id, stored)
+    await deliver(context, update.update_id, stored, start=0)
 
 
-def _retriable(exc: NetworkError) -> bool:
-    """Network trouble and server errors are worth another try; a refused request (BadRequest) is not."""
-    return type(exc) in (NetworkError, TimedOut)
+async def resend_stored(answer: StoredAnswer, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A replayed update whose answer is stored: send what did not go out yet."""
+    await deliver(context, answer.update_id, answer.reply, start=answer.delivered)
+
+
+async def deliver(context: ContextTypes.DEFAULT_TYPE, update_id: int, reply: StoredReply, start: int) -> None:
+    """Send the messages from index `start` on, in order; tell the ledger after each one."""
+    ledger = _deps(context).ledger
+    for index in range(start, len(reply.messages)):
+        await send_with_retries(context.bot, reply.chat_id, reply.messages[index])
+        if ledger is not None:
+            await ledger.delivered(update_id, index + 1)
+
+
+async def send_with_retries(bot: Bot, chat_id: int, message: TelegramMessage) -> None:
+    """Send one message, retrying short hiccups inline (a few tries, waiting MAX_INLINE_WAIT_S at most in
+    all, RetryAfter included). Raises SendFailure when it still fails: the inbox retries it later, so the
+    chat's slot is not held for minutes."""
+    waited = 0.0
+    for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
+        try:
+            await send_message(bot, chat_id, message)
+            return
+        except SendFailure as exc:
+            wait = exc.retry_after_s if exc.retry_after_s is not None else 0.5 * 2 ** (attempt - 1)
+            if not exc.retriable or attempt == MAX_SEND_ATTEMPTS or waited + wait > MAX_INLINE_WAIT_S:
+                raise
+            await asyncio.sleep(wait)
+            waited += wait
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -186,6 +231,10 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure without the message (it may hold personal data)."""
+    if isinstance(context.error, SendFailure):
+        logger.warning("telegram: answer not delivered (%s)%s", context.error.reason,
+                       "" if context.error.retriable else "; Telegram refused it for good")
+        return
     logger.error(
         "telegram: handler failed: %s",
         type(context.error).__name__,
@@ -196,6 +245,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 def register(application: Application) -> None:
     """All handlers of the Telegram channel."""
     private_or_group = filters.UpdateType.MESSAGE
+    application.add_handler(TypeHandler(StoredAnswer, resend_stored))
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("human", human))

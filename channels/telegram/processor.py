@@ -1,5 +1,8 @@
 """Process Telegram updates concurrently across chats but one at a time, in order, within a chat, and
-tell the channel when each update's handler has finished (so that its inbox row can be marked done)."""
+tell the channel when each update's handler has finished (so that its inbox row can be finished).
+
+Besides updates, the queue carries replayed answers (handlers.StoredAnswer): they name their chat's key
+(`ordering_key`) and wait their turn in that chat like an update."""
 
 from __future__ import annotations
 
@@ -13,14 +16,16 @@ from channels.tasks import KeyedSerializer
 
 
 def chat_key(update: object) -> str:
-    """The ordering key of an update: its chat, else its user, else the update itself (no ordering)."""
+    """The ordering key of an update: its chat, else its user, else the update itself (no ordering);
+    of anything else on the queue, its `ordering_key` when it has one."""
     if isinstance(update, Update):
         if update.effective_chat is not None:
             return f"chat:{update.effective_chat.id}"
         if update.effective_user is not None:
             return f"user:{update.effective_user.id}"
         return f"update:{update.update_id}"
-    return f"object:{id(update)}"
+    key = getattr(update, "ordering_key", None)
+    return key if isinstance(key, str) else f"object:{id(update)}"
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):

@@ -2,12 +2,14 @@
 
 Every OutMessage becomes one Telegram message (split when longer than Telegram allows); its buttons are
 an inline keyboard under it, one per row, feedback buttons side by side. callback_data is limited to
-64 bytes: longer payloads travel as short ids (PayloadStore).
+64 bytes: longer payloads travel as short ids (PayloadStore). `StoredReply` is a rendered answer as JSON
+data, kept on the update's inbox row so that a retry sends exactly what Rasa answered the first time.
 """
 
 from __future__ import annotations
 
 import html
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +30,29 @@ MAX_BUTTON_CHARS = 60
 class TelegramMessage:
     html: str
     keyboard: InlineKeyboardMarkup | None = None
+
+
+@dataclass
+class StoredReply:
+    """An answer as sent: the chat and its messages (HTML, inline keyboard as plain data)."""
+
+    chat_id: int
+    messages: list[TelegramMessage]
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "chat_id": self.chat_id,
+            "messages": [{"html": m.html, "keyboard": m.keyboard.to_dict() if m.keyboard else None}
+                         for m in self.messages],
+        }, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "StoredReply":
+        """Raises ValueError, KeyError or TypeError for anything `to_json` did not write."""
+        data = json.loads(text)
+        messages = [TelegramMessage(str(m["html"]), InlineKeyboardMarkup.de_json(m["keyboard"], None)
+                                    if m["keyboard"] else None) for m in data["messages"]]
+        return cls(int(data["chat_id"]), messages)
 
 
 def esc(text: str) -> str:

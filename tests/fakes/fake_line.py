@@ -1,18 +1,24 @@
 """A fake LINE Messaging API (api.line.me and api-data.line.me paths) that checks what LINE checks.
 
 * reply: a reply token works once; tokens in `bad_reply_tokens` answer 400 "Invalid reply token".
-* push: an X-Line-Retry-Key seen before answers 409 (LINE's behaviour).
+* push: an X-Line-Retry-Key seen before answers 409 (LINE's behaviour); a key that is not a UUID 400.
 * both: 1-5 messages, text <= 5,000 characters, quick reply <= 13 items with labels <= 20, postback data
   <= 300; a violation answers 400 with the reason (so a test sees what LINE would refuse).
 * rich menu: validate, create, upload content, set default, list, delete.
+
+Failure modes, beside `fail_next` (any status, e.g. 429 "You have reached your monthly limit.", 403, 500):
+`stall_next` holds requests longer than the client waits and then handles them normally, as LINE does
+with a request whose answer was lost: a timed-out push may well have been taken.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 import uuid
-from typing import Any
+from typing import Any, Callable
 
 from .server import FakeServer, Recorded
 
@@ -78,10 +84,28 @@ class FakeLineApi(FakeServer):
         self.rich_menus: dict[str, dict[str, Any]] = {}
         self.default_rich_menu: str | None = None
         self.images: dict[str, tuple[str, bytes]] = {}
+        self._stalls: list[tuple[Callable[[Recorded], bool], float]] = []
+        self._stall_lock = threading.Lock()
 
     def reset(self) -> None:
         super().reset()
         self.bad_reply_tokens.clear()
+        with self._stall_lock:
+            self._stalls.clear()
+
+    def stall_next(
+        self, seconds: float, count: int = 1, when: Callable[[Recorded], bool] | None = None
+    ) -> None:
+        """Hold the next `count` requests (matching `when`) for `seconds` before handling them normally."""
+        with self._stall_lock:
+            self._stalls += [(when or (lambda r: True), seconds)] * count
+
+    def _answer(self, record: Recorded) -> tuple[int, Any]:
+        with self._stall_lock:
+            stall = next((i for i, (when, _) in enumerate(self._stalls) if when(record)), None)
+            seconds = self._stalls.pop(stall)[1] if stall is not None else 0.0
+        time.sleep(seconds)  # outside the fake's lock: other requests go on meanwhile
+        return super()._answer(record)
 
     def respond(self, r: Recorded) -> tuple[int, Any]:
         if r.headers.get("authorization") != f"Bearer {self.access_token}":
@@ -101,6 +125,8 @@ class FakeLineApi(FakeServer):
             return 200, {"sentMessages": [{"id": uuid.uuid4().hex[:18]} for _ in body["messages"]]}
         if r.method == "POST" and r.path == PUSH:
             key = r.headers.get("x-line-retry-key")
+            if key and not _is_uuid(key):
+                return 400, {"message": "The value for the 'X-Line-Retry-Key' header is invalid"}
             if key and key in self.retry_keys:
                 return 409, {"message": "The retry key is already accepted"}
             body = r.json()
@@ -151,6 +177,13 @@ class FakeLineApi(FakeServer):
             return to_or_token is None or to_or_token in (body.get("replyToken"), body.get("to"))
 
         return self.matching(match)
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        return str(uuid.UUID(text)) == text.lower()
+    except ValueError:
+        return False
 
 
 def is_outgoing(r: Recorded) -> bool:

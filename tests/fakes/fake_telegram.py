@@ -3,7 +3,9 @@
 * a wrong token answers 401 Unauthorized;
 * sendMessage checks text length (4,096 after HTML parsing) and callback_data (1-64 bytes);
 * getUpdates serves `queue_update(...)` updates with offset semantics (for polling mode);
-* setWebhook / deleteWebhook / getWebhookInfo keep the webhook in memory.
+* setWebhook / deleteWebhook / getWebhookInfo keep the webhook in memory;
+* `refuse_sends(...)` makes every sendMessage fail the way Telegram does (500, 429 with retry_after,
+  403 blocked, 400 chat not found) until `accept_sends()`; `stall_sends(s)` answers them `s` seconds late.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
 import time
 from typing import Any
 from urllib.parse import parse_qs
@@ -18,6 +21,12 @@ from urllib.parse import parse_qs
 from .server import FakeServer, Recorded
 
 BOT_ID = 7000001
+DESCRIPTIONS = {
+    400: "Bad Request: chat not found",
+    403: "Forbidden: bot was blocked by the user",
+    429: "Too Many Requests: retry after {retry_after}",
+    500: "Internal Server Error",
+}
 BOT_USERNAME = "tainan_labour_test_bot"
 _JSON_FIELDS = {"reply_markup", "allowed_updates", "link_preview_options", "entities", "reply_parameters"}
 
@@ -49,9 +58,37 @@ class FakeTelegramApi(FakeServer):
         self.webhook: dict[str, Any] = {}
         self.updates: list[dict[str, Any]] = []
         self._message_id = 100
+        self._send_failure: tuple[int, dict[str, Any]] | None = None
+        self._send_delay_s = 0.0
+        self._server.handle_error = self._handle_error  # type: ignore[method-assign]
+
+    def _handle_error(self, request: Any, address: Any) -> None:
+        """A client that gave up on a stalled request (its time-out) is expected, not an error."""
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        type(self._server).handle_error(self._server, request, address)
 
     def reset(self) -> None:
         super().reset()
+        self.accept_sends()
+
+    def refuse_sends(self, status: int, retry_after: int | None = None) -> None:
+        """Answer every sendMessage with `status` (and Telegram's error body) until `accept_sends`."""
+        body: dict[str, Any] = {"ok": False, "error_code": status,
+                                "description": DESCRIPTIONS[status].format(retry_after=retry_after)}
+        if retry_after is not None:
+            body["parameters"] = {"retry_after": retry_after}
+        with self._cond:
+            self._send_failure = (status, body)
+
+    def stall_sends(self, seconds: float) -> None:
+        """Answer every sendMessage `seconds` late (longer than the client waits: a time-out)."""
+        with self._cond:
+            self._send_delay_s = seconds
+
+    def accept_sends(self) -> None:
+        with self._cond:
+            self._send_failure, self._send_delay_s = None, 0.0
 
     def error_body(self, status: int) -> Any:
         return {"ok": False, "error_code": status, "description": "Internal Server Error"}
@@ -88,6 +125,13 @@ class FakeTelegramApi(FakeServer):
         }
 
     def _m_sendMessage(self, p: dict[str, Any]) -> tuple[int, Any]:
+        if self._send_delay_s:
+            deadline = time.monotonic() + self._send_delay_s
+            while (left := deadline - time.monotonic()) > 0:
+                self._cond.wait(left)  # releases the fake's lock; other requests wake it early
+            return 500, self.error_body(500)
+        if self._send_failure is not None:
+            return self._send_failure
         text = str(p.get("text", ""))
         shown = visible_text(text) if p.get("parse_mode") == "HTML" else text
         if not shown.strip() or len(shown) > 4096:

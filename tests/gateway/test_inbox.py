@@ -75,12 +75,40 @@ def test_done_and_failed_rows_are_never_replayed_and_a_done_row_forgets_its_body
 def test_renewed_leases_keep_a_live_process_rows_and_release_hands_them_over(case_store):
     mine, other = Inbox(case_store, lease_s=30, owner="mine"), Inbox(case_store, owner="other")
     now = utcnow()
-    held, released = mine.accept("line", [ev("held"), ev("released")], now=now)
+    held, released = mine.accept("line", [ev("held", "Uheld"), ev("released", "Ureleased")], now=now)
     assert mine.renew([held.id], now=now + timedelta(seconds=25)) == 1
     assert other.renew([held.id]) == 0, "only the holder renews"
     assert [r.event_key for r in other.claim_orphans("line", now=now + timedelta(seconds=40))] == ["released"]
     assert mine.release([held.id]) == 1
     assert [r.event_key for r in other.claim_orphans("line")] == ["held"]
+
+
+def test_a_conversations_newer_row_waits_while_an_older_one_is_in_flight_or_backing_off(case_store):
+    """Replays keep the user's order: a newer orphan of a conversation is not taken while an older row of
+    it is held (in flight elsewhere, or waiting for its retry); older orphans come first in one round."""
+    gw, other = Inbox(case_store, lease_s=30, owner="gw"), Inbox(case_store, lease_s=30, owner="other")
+    now = utcnow()
+    first, second = gw.accept("line", [ev("first", "Uorder"), ev("second", "Uorder")], now=now)
+    gw.renew([first.id], now=now + timedelta(seconds=25))  # the first is still being answered
+    later = now + timedelta(seconds=40)
+    assert other.claim_orphans("line", now=later) == [], "the second would overtake the first"
+    assert gw.retry_later(first.id, "LINE 429", now=later, not_before_s=60)
+    assert other.claim_orphans("line", now=later + timedelta(seconds=30)) == [], "the first backs off"
+    assert [r.event_key for r in other.claim_orphans("line", now=later + timedelta(seconds=61))] == [
+        "first", "second"]
+
+
+def test_a_stored_answer_is_retried_longer_than_an_unanswered_event(case_store):
+    inbox = Inbox(case_store, lease_s=1, max_attempts=2, max_delivery_attempts=4, owner="gw")
+    [answered, unanswered] = inbox.accept("line", [ev("answered", "Ua"), ev("unanswered", "Ub")])
+    assert inbox.save_reply(answered.id, '{"groups": []}')
+    now = utcnow()
+    taken = []
+    for _ in range(5):
+        now += timedelta(seconds=2)
+        taken += [r.event_key for r in inbox.claim_orphans("line", now=now)]
+    assert taken.count("answered") == 3 and taken.count("unanswered") == 1
+    assert {r.event_key: r.status for r in rows(case_store)} == {"answered": "failed", "unanswered": "failed"}
 
 
 def test_a_row_taken_too_often_is_failed_instead_of_replayed_forever(case_store):
@@ -114,7 +142,7 @@ def test_two_concurrent_claimers_never_get_the_same_orphan(case_settings):
         dead = Inbox(stores[0], owner="dead")
         past = utcnow() - timedelta(minutes=5)
         for i in range(6):
-            dead.accept("line", [ev(f"E{i}-{j}", f"U{j}") for j in range(10)], now=past)
+            dead.accept("line", [ev(f"E{i}-{j}", f"U{i}-{j}") for j in range(10)], now=past)
         claimers = [Inbox(store, owner=f"gw-{n}") for n, store in enumerate(stores)]
         got: list[list[int]] = [[], []]
         start = threading.Barrier(2)

@@ -1,8 +1,10 @@
 """The outbox worker against the fake LINE and Telegram APIs (real HTTP on 127.0.0.1): expansion into
-staff groups, retries with backoff, exactly-once delivery across a crash, per-user order."""
+staff groups, retries with backoff, exactly-once delivery across a crash, per-user order, and the
+second alert through the other staff group when an urgent one never arrived."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import timedelta
 
@@ -11,9 +13,9 @@ from fakes.fake_line import PUSH
 from fakes.secrets import LINE_TOKEN, TELEGRAM_TOKEN
 from sqlalchemy import select
 
-from channels.delivery import PlatformSender
+from channels.senders import open_senders
 from cases.models import OutboxMessage, utcnow
-from cases.outbox import OutboxWorker
+from cases.outbox import DeliveryError, Outgoing, OutboxWorker
 from cases.service import CaseDraft, TranscriptLine, close_case, open_case, staff_reply
 from channels.settings import ChannelSettings
 
@@ -38,7 +40,7 @@ def channels(line_api, telegram_api) -> ChannelSettings:
 
 @pytest.fixture()
 async def worker(case_store, settings, channels):
-    sender = PlatformSender(channels)
+    sender = open_senders(channels, None)
     yield OutboxWorker(case_store, settings, sender, worker_id="worker-a")
     await sender.close()
 
@@ -74,7 +76,8 @@ async def test_a_new_case_notifies_each_staff_group_once_without_personal_data(c
     assert len(pushes_to(line_api, LINE_GROUP)) == 1 and len(telegram_api.sent_to(int(TELEGRAM_GROUP))) == 1
 
 
-async def test_failures_are_retried_with_backoff_until_the_platform_accepts(case_store, worker, line_api):
+async def test_failures_are_retried_with_backoff_until_the_platform_accepts(case_store, settings, worker, line_api):
+    settings.outbox_backoff_s, settings.outbox_backoff_max_s = 0.5, 1.0  # long enough to see it back off
     line_api.fail_next(500, count=2, when=lambda r: r.path == PUSH)
     new_case(case_store)
     await worker.run_once()  # expands and fails once
@@ -83,7 +86,7 @@ async def test_failures_are_retried_with_backoff_until_the_platform_accepts(case
         assert (row.status, row.attempts, row.lease_until) == ("pending", 1, None)
         assert row.next_attempt_at > utcnow() and "LINE 500" in row.last_error
     assert await worker.run_once() == 0  # not due yet: backing off
-    for _ in range(40):
+    for _ in range(100):
         await worker.run_once()
         if pushes_to(line_api, LINE_GROUP):
             break
@@ -103,7 +106,7 @@ async def test_a_crash_after_the_push_is_not_shown_twice(case_store, settings, c
     [claimed] = worker.claim()  # expands the staff row and leases the LINE one
     await worker.sender.send(claimed.message)  # ... and the process is killed here (no mark_sent)
     assert worker.claim() == []  # leased: nobody else takes it meanwhile
-    sender_b = PlatformSender(channels)
+    sender_b = open_senders(channels, None)
     worker_b = OutboxWorker(case_store, settings, sender_b, worker_id="worker-b")
     try:
         later = utcnow() + timedelta(seconds=settings.outbox_lease_s + 1)
@@ -191,7 +194,7 @@ async def test_refused_messages_give_up_and_rows_nobody_can_send_wait(case_store
     no_groups = OutboxWorker(case_store, settings, worker.sender, worker_id="no-groups")
     new_case(case_store, sender="web:w-nogroup1")
     await drain(no_groups, 3)
-    no_line = PlatformSender(ChannelSettings(_env_file=None, telegram_bot_token=TELEGRAM_TOKEN))
+    no_line = open_senders(ChannelSettings(_env_file=None, telegram_bot_token=TELEGRAM_TOKEN), None)
     alice, alice_case = make_staff("alice"), new_case(case_store, sender="line:Uwaits")
     with case_store.session() as s:
         staff_reply(s, alice_case, alice, "hi")
@@ -223,7 +226,7 @@ async def test_an_outcome_the_locked_database_refused_is_recorded_on_the_next_cy
     settings.telegram_staff_chat_id = ""
     settings.sqlite_busy_timeout_s = 0.2
     store = CaseStore(settings)
-    sender = PlatformSender(channels)
+    sender = open_senders(channels, None)
     worker = OutboxWorker(store, settings, sender, worker_id="worker-locked")
     try:
         new_case(store)
@@ -245,3 +248,94 @@ async def test_an_outcome_the_locked_database_refused_is_recorded_on_the_next_cy
     finally:
         await sender.close()
         store.dispose()
+
+
+class RefusingSender:
+    """The platform boundary (a `Sender`): records what it is asked to send; `refuse` names the
+    destinations whose platform answers with an error (not retriable unless `retriable`)."""
+
+    def __init__(self, refuse: tuple[str, ...] = (), retriable: bool = False) -> None:
+        self.refuse, self.retriable = refuse, retriable
+        self.sent: list[Outgoing] = []
+        self.tried: list[Outgoing] = []
+
+    def can_send(self, destination: str) -> bool:
+        return destination in ("line", "telegram")
+
+    async def send(self, message: Outgoing) -> None:
+        self.tried.append(message)
+        if message.destination in self.refuse:
+            raise DeliveryError(f"{message.destination} 400 bot is not a member of the group", self.retriable)
+        self.sent.append(message)
+
+
+def alert_rows(store) -> list[tuple[str, str, str]]:
+    with store.session() as s:
+        return [(r.destination, r.status, r.payload.get("failed_via", ""))
+                for r in s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "staff_alert")
+                                   .order_by(OutboxMessage.id))]
+
+
+@pytest.mark.parametrize("refused, other, address", [("line", "telegram", TELEGRAM_GROUP),
+                                                     ("telegram", "line", LINE_GROUP)])
+async def test_a_refused_urgent_alert_goes_once_more_through_the_other_staff_group(case_store, settings, caplog,
+                                                                                   refused, other, address):
+    sender = RefusingSender(refuse=(refused,))
+    worker = OutboxWorker(case_store, settings, sender, worker_id="refusing")
+    case_id = new_case(case_store, sender="line:Udanger", reason="danger", priority="high")
+    with caplog.at_level(logging.ERROR, logger="cases.outbox"):
+        await drain(worker)
+    assert sorted(alert_rows(case_store)) == sorted([("staff", "expanded", ""), (refused, "failed", ""),
+                                                     (other, "sent", ""), (other, "sent", refused)])
+    [first, again] = [m for m in sender.sent if m.address == address]
+    label = "LINE" if refused == "line" else "Telegram"
+    assert again.text == f"【補發：{label} 群組沒有收到這則緊急通知】" + first.text
+    assert f"#{case_id}" in again.text and "高優先" in again.text
+    [error] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert f"case #{case_id}" in error.getMessage() and refused in error.getMessage()
+    await drain(worker)
+    assert len(sender.sent) == 2, "the second alert is queued once"
+
+
+async def test_an_urgent_alert_out_of_attempts_goes_through_the_other_group_but_not_back(case_store, settings,
+                                                                                        caplog):
+    """Both groups fail for good (LINE out of attempts, Telegram refused): each failed alert is passed
+    to the other group once, and those second alerts, failing too, are not passed on again."""
+    settings.outbox_max_attempts = 2
+    sender = RefusingSender(refuse=("line", "telegram"), retriable=True)
+    worker = OutboxWorker(case_store, settings, sender, worker_id="all-down")
+    case_id = new_case(case_store, sender="telegram:4242", reason="danger", priority="high")
+    with caplog.at_level(logging.ERROR, logger="cases.outbox"):
+        for _ in range(60):
+            await worker.run_once()
+            if all(status != "pending" for _, status, _ in alert_rows(case_store)):
+                break
+            threading.Event().wait(0.05)
+    assert sorted(alert_rows(case_store)) == sorted([
+        ("staff", "expanded", ""), ("line", "failed", ""), ("telegram", "failed", ""),
+        ("telegram", "failed", "line"), ("line", "failed", "telegram")])
+    assert len(sender.tried) == 8 and sender.sent == []  # 4 rows x 2 attempts
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 4 and all(f"case #{case_id}" in e for e in errors)
+
+
+async def test_a_normal_alert_that_fails_is_not_sent_again(case_store, settings, caplog):
+    sender = RefusingSender(refuse=("line",))
+    worker = OutboxWorker(case_store, settings, sender, worker_id="normal")
+    new_case(case_store, sender="line:Unormal")
+    with caplog.at_level(logging.ERROR, logger="cases.outbox"):
+        await drain(worker)
+    assert sorted(alert_rows(case_store)) == [("line", "failed", ""), ("staff", "expanded", ""),
+                                              ("telegram", "sent", "")]
+    assert not [r for r in caplog.records if r.levelno == logging.ERROR]
+
+
+async def test_an_urgent_alert_the_fake_line_api_refuses_reaches_the_telegram_group(case_store, worker, line_api,
+                                                                                   telegram_api):
+    """The same over HTTP: the fake LINE API answers 400 to the push into the staff group."""
+    line_api.fail_next(400, count=1, when=lambda r: r.path == PUSH and r.json()["to"] == LINE_GROUP)
+    case_id = new_case(case_store, sender="web:w-danger01", reason="danger", priority="high")
+    await drain(worker)
+    tg = [m["text"] for m in telegram_api.sent_to(int(TELEGRAM_GROUP))]
+    assert len(tg) == 2 and tg[1].startswith("【補發：LINE 群組沒有收到這則緊急通知】")
+    assert f"#{case_id}" in tg[1] and pushes_to(line_api, LINE_GROUP) == []
