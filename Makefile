@@ -10,7 +10,7 @@ LAW_SOURCE ?= $(wildcard ../shared/law/ChLaw-labour.json)
 # Large general codes (民法, 刑法, 職業安全衛生設施規則): import-law keeps only the articles we cite.
 LAW_GENERAL ?= $(wildcard ../shared/law/zh-general)
 MODEL     := models/labourbot.tar.gz
-TRAIN_INPUTS := config.yml $(shell find bot -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) -not -path 'bot/tests/*') labourbot/textnorm.py labourbot/encoders.py
+TRAIN_INPUTS := config.yml $(shell find bot -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) -not -path 'bot/tests/*' -not -name run.py -not -name rasa_patches.py) labourbot/textnorm.py labourbot/encoders.py
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2

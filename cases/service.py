@@ -42,6 +42,7 @@ from cases.models import (
     StaffUser,
     utcnow,
 )
+from labourbot.textnorm import clip
 from labourbot.topics import TOPICS
 
 PUSH_CHANNELS = ("line", "telegram")  # staff replies are pushed through the outbox
@@ -93,11 +94,6 @@ def split_sender(sender: str) -> tuple[str, str]:
     return "rest", sender
 
 
-def _clip(text: str, limit: int = MAX_TEXT) -> str:
-    text = (text or "").strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 # ---- cases -----------------------------------------------------------------------------------------
 
 
@@ -121,12 +117,13 @@ def open_case(session: Session, draft: CaseDraft, now: Optional[datetime] = None
         channel, user = split_sender(draft.sender)
         case = Case(
             status=WAITING, priority=draft.priority, reason=draft.reason, topic=draft.topic, channel=channel,
-            channel_user=user, sender=draft.sender, summary=_clip(draft.summary, 1000),
-            contact=_clip(draft.contact, 200) if draft.contact else None, consent_at=now, created_at=now,
+            channel_user=user, sender=draft.sender, summary=clip(draft.summary, 1000),
+            contact=clip(draft.contact, 200) if draft.contact else None, consent_at=now, created_at=now,
             updated_at=now,
         )
         case.messages = [
-            CaseMessage(part="transcript", author=line.author, text=_clip(line.text), created_at=line.at or now)
+            CaseMessage(part="transcript", author=line.author, text=clip(line.text, MAX_TEXT),
+                        created_at=line.at or now)
             for line in draft.transcript if line.text.strip()
         ]
         try:
@@ -141,13 +138,13 @@ def open_case(session: Session, draft: CaseDraft, now: Optional[datetime] = None
             _notify_staff(session, case, now)
             return case, True
     if draft.contact and not existing.contact:
-        existing.contact = _clip(draft.contact, 200)
+        existing.contact = clip(draft.contact, 200)
     if draft.priority == "high" and existing.priority != "high":
         existing.priority, existing.reason = "high", draft.reason
         _notify_staff(session, existing, now)
     if draft.reason == "danger" and draft.transcript:  # the alarming message belongs in the thread
         session.add(CaseMessage(case_id=existing.id, part="thread", author="user",
-                                text=_clip(draft.transcript[-1].text), created_at=now))
+                                text=clip(draft.transcript[-1].text, MAX_TEXT), created_at=now))
     existing.updated_at = now
     return existing, False
 
@@ -216,7 +213,7 @@ def staff_reply(session: Session, case_id: int, user: StaffUser, text: str,
     The thread message points to what carries it (outbox row, or pending message) so that the console
     can show whether it arrived."""
     now = now or utcnow()
-    text = _clip(text)
+    text = clip(text, MAX_TEXT)
     if not text:
         raise CaseError("回覆不能是空白的")
     case = assign(session, case_id, user, now)
@@ -235,7 +232,7 @@ def staff_reply(session: Session, case_id: int, user: StaffUser, text: str,
 
 def add_note(session: Session, case_id: int, user: StaffUser, text: str,
              now: Optional[datetime] = None) -> CaseNote:
-    text = _clip(text)
+    text = clip(text, MAX_TEXT)
     if not text:
         raise CaseError("備註不能是空白的")
     case = _case_for(session, case_id, user, open_only=False)
@@ -286,7 +283,8 @@ def route_user_message(session: Session, sender: str, text: str,
     ).first()
     if case is None:
         return None, False
-    session.add(CaseMessage(case_id=case.id, part="thread", author="user", text=_clip(text), created_at=now))
+    session.add(CaseMessage(case_id=case.id, part="thread", author="user", text=clip(text, MAX_TEXT),
+                            created_at=now))
     first = case.user_acked_at is None
     if first:
         case.user_acked_at = now
@@ -351,7 +349,7 @@ class Delivery:
 
 
 def _short_reason(reason: Optional[str]) -> str:
-    return _clip((reason or "").strip(), 80) or texts.DELIVERY_NO_REASON
+    return clip(reason or "", 80) or texts.DELIVERY_NO_REASON
 
 
 def _push_delivery(row: OutboxMessage) -> Delivery:
@@ -562,12 +560,3 @@ def open_cases_summary(session: Session) -> list[Case]:
     return list_cases(session, CaseFilter(status="open", limit=10_000))
 
 
-def outbox_rows(session: Session, case_id: Optional[int] = None) -> list[OutboxMessage]:
-    query = select(OutboxMessage).order_by(OutboxMessage.id)
-    if case_id is not None:
-        query = query.where(OutboxMessage.case_id == case_id)
-    return list(session.scalars(query))
-
-
-def sent_count(rows: Iterable[OutboxMessage]) -> int:
-    return sum(1 for row in rows if row.status == SENT)

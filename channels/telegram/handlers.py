@@ -46,6 +46,7 @@ from channels.canned import EXPIRED_BUTTON_REPLY, canned, location_reply, media_
 from channels.replies import BotReply, OutMessage
 from channels.telegram.outbox import SendFailure, send_message
 from channels.telegram.render import MAX_CALLBACK_BYTES, StoredReply, TelegramMessage, render
+from labourbot.buttons import REQUEST_HUMAN, choose_topic
 from labourbot.topics import TOPICS
 
 logger = logging.getLogger(__name__)
@@ -158,7 +159,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start [topic]: welcome, the bot's greeting with the topic buttons (or the topic's menu)."""
     arg = (context.args or [""])[0].lower() if context.args else ""
     topic = START_ALIASES.get(arg, arg)
-    text = f'/choose_topic{{"topic": "{topic}"}}' if topic in TOPICS and topic != "other" else "/greet"
+    text = choose_topic(topic) if topic in TOPICS and topic != "other" else "/greet"
     reply = await _ask(update, context, text)
     reply.messages.insert(0, OutMessage(text=WELCOME, kind="welcome"))
     await send_reply(update, context, reply)
@@ -171,7 +172,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def human(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/human: how to reach a person at the bureau."""
-    await send_reply(update, context, await _ask(update, context, "/request_human"))
+    await send_reply(update, context, await _ask(update, context, REQUEST_HUMAN))
 
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
