@@ -34,3 +34,35 @@ def test_the_cli_has_the_documented_top_level_commands():
 def test_command_has_help_and_is_documented(path, command):
     assert (command.help or command.short_help or "").strip(), f"{' '.join(path)} has no help text"
     assert f"labourbot {' '.join(path)}" in DOCS, f"`labourbot {' '.join(path)}` is not in README.md or docs/"
+
+
+def _defines(path: Path, dotted: str) -> bool:
+    """Whether the module at `path` defines `name` or `Class.method` (functions, classes, async too)."""
+    import ast
+
+    scope: list[ast.stmt] = ast.parse(path.read_text(encoding="utf-8")).body
+    for part in dotted.split("."):
+        found = next((node for node in scope if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                   ast.ClassDef)) and node.name == part), None)
+        if found is None:
+            return False
+        scope = getattr(found, "body", [])
+    return True
+
+
+ARCHITECTURE = PROJECT_ROOT / "docs" / "architecture.md"
+HOPS = [
+    (cells[2], cells[3])
+    for line in ARCHITECTURE.read_text(encoding="utf-8").splitlines()
+    if line.startswith("| ") and ".py |" in line
+    for cells in [[c.strip() for c in line.split("|")]]
+]
+
+
+def test_the_architecture_page_has_both_paths():
+    assert len(HOPS) >= 20
+
+
+@pytest.mark.parametrize("path,name", HOPS, ids=[f"{p}:{n}" for p, n in HOPS])
+def test_every_hop_of_the_architecture_page_exists(path, name):
+    assert _defines(PROJECT_ROOT / path, name), f"docs/architecture.md names {path} {name}, which does not exist"
