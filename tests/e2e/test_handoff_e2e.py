@@ -336,7 +336,8 @@ def test_after_kill_9_between_the_case_and_the_notification_staff_are_told_exact
     h.telegram.reset()
     h.stack.start_service(gateway)
     h.stack.wait_ready(timeout_s=60, names=("gateway",))
-    h.line.wait_for(lambda r: to_line_group(r) and r.status == 200 and needle in r.body.decode(), timeout=30)
+    h.line.wait_for(lambda r: to_line_group(r) and r.status == 200
+                    and needle in "\n".join(texts_in(r.json()["messages"])), timeout=30)
     deadline = time.monotonic() + 30
     while not telegram_group_sends(h, needle):
         assert time.monotonic() < deadline, "Telegram staff group not notified after the restart"
