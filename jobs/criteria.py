@@ -23,7 +23,9 @@ FILLER_WORDS = ("幫我搜尋", "幫我找", "幫我查", "幫我", "我想找",
                 "公司", "機會", "資訊", "附近", "地點", "以上", "以下", "哪裡", "給我看", "給我", "臺南市", "台南市", "臺南",
                 "台南", "可以做", "可以", "適合", "學生", "的缺", "看看", "一下", "找", "查", "請", "的", "在", "有", "嗎",
                 "呢", "缺", "看", "要", "想", "我", "啊", "喔", "吧")
-_MONEY = re.compile(r"(時薪|月薪|日薪|薪水|薪資|底薪)?\s*[0-9][0-9,.]*\s*(萬|千|k)?[0-9]*\s*(元|塊)?|"
+# Without a wage word a match does not begin inside a run of whitespace (only at its first character or
+# after it): begun at each character of a long run, a scan would walk the rest of the run each time.
+_MONEY = re.compile(r"(?:(時薪|月薪|日薪|薪水|薪資|底薪)|(?<!\s)|(?!\s))\s*[0-9][0-9,.]*\s*(萬|千|k)?[0-9]*\s*(元|塊)?|"
                     r"(時薪|月薪|日薪|薪水|薪資|底薪)\s*[一二兩三四五六七八九十百千萬]+\s*(元|塊)?")
 
 

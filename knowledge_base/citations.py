@@ -56,7 +56,9 @@ _NUM = rf"(?:\d+|{CN_NUM})"
 _MOJ_NUMBER = re.compile(r"第\s*(\d+)\s*(?:[-－之]\s*(\d+))?\s*條")
 _CANONICAL = re.compile(r"^(?P<law>.+?)第(?P<main>\d+)條(?:之(?P<sub>\d+))?$")
 # Trailing notes the MOJ adds to some names, e.g. "最低工資法（112.12.27制定）".
-_NAME_NOTE = re.compile(r"\s*[（(][^（）()]*\d[^（）()]*[）)]\s*$")
+# A note begins at the first of the whitespace before it, and its first digit is the first one in it,
+# so that neither a run of whitespace nor a run of digits is retried from each of its characters.
+_NAME_NOTE = re.compile(r"(?<!\s)\s*[（(][^（）()\d]*\d[^（）()]*[）)]\s*$")
 
 
 def cn_to_int(text: str) -> int | None:

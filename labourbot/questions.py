@@ -17,13 +17,16 @@ from dataclasses import dataclass
 
 # Sentence ends; a list marker at the start of a line or after a sentence end also starts a new part.
 _SPLIT = re.compile(r"(?<=[。！？?!；;])|\n+|\r+")
+# An optional character takes the whitespace after it ("(?:[(（]\s*)?", not "[(（]?\s*"), so that a run of
+# spaces cannot be split between two \s* in every way (quadratic on a line of spaces).
 _LIST_MARKER = re.compile(
-    r"^\s*(?:[(（]?\s*(?:\d{1,2}|[一二三四五六七八九十])\s*[)）、.．:：]|第[一二三四五六七八九十\d]+[、，,:：]?|[①②③④⑤⑥⑦⑧⑨]|Q\d+[.:：]?)\s*"
+    r"^\s*(?:(?:[(（]\s*)?(?:\d{1,2}|[一二三四五六七八九十])\s*[)）、.．:：]|第[一二三四五六七八九十\d]+[、，,:：]?|[①②③④⑤⑥⑦⑧⑨]|Q\d+[.:：]?)\s*"
 )
 _INLINE_MARKER = re.compile(r"(?<=[^\d\s])\s*(?=(?:[(（]\s*\d{1,2}\s*[)）]|(?<![\d.])\d{1,2}\s*[、．.](?!\d)|[①②③④⑤⑥⑦⑧⑨]))")
 # Strong: a question mark, a final particle, or a leading 請問. Weak: interrogative words that also occur
-# inside statements ("也沒說有沒有錢可以拿"); they count only when no sentence has a strong marker.
-_STRONG = re.compile(r"[嗎吗呢]\s*[。！!…~～]*\s*$|[？?]|^\s*(?:請問|想請問|想問|請教)")
+# inside statements ("也沒說有沒有錢可以拿"); they count only when no sentence has a strong marker. The closing
+# punctuation takes the whitespace after it, as the bracket does in _LIST_MARKER.
+_STRONG = re.compile(r"[嗎吗呢]\s*(?:[。！!…~～]+\s*)?$|[？?]|^\s*(?:請問|想請問|想問|請教)")
 _WEAK = re.compile(
     r"怎麼|怎么|如何|是否|可否|可不可以|能不能|會不會|有沒有|要不要|算不算|多少|幾[天個年月次小週周]|几|何時|"
     r"什麼時候|哪裡|哪些|哪個|為什麼|為何|合法|違法|該怎|是不是|有無|有何|需不需要"

@@ -46,7 +46,9 @@ _LEAD = re.compile(
     "(" + "|".join(sorted((re.escape(w) for w, _ in _PERIOD_WORDS), key=len, reverse=True)) + r")"
     r"[^0-9一二兩两三四五六七八九十，。,.!！?？\n]{0,5}" + _NUMBER + r"(?![0-9]|[,.][0-9])"
     + r"(?:\s*(?:到|至|-|~|～)\s*" + _NUMBER + r")?(?!\s*(?:倍|成|%|％|個|年|天|小時|歲))(?!\s*(?:日圓|日幣|円|美金|美元|usd|澳幣|人民幣|韓元|歐元))")
-_TRAIL = re.compile(_NUMBER + r"\s*(?:元|塊)?\s*[/／每一]\s*(小時|時|天|日|月|週|周|單|件)")
+# Possessive \s*+: the whitespace around 元 is never given back, so a long run of it is not split
+# between the two in every way before the match fails.
+_TRAIL = re.compile(_NUMBER + r"\s*+(?:元|塊)?\s*+[/／每一]\s*(小時|時|天|日|月|週|周|單|件)")
 _HOURS_A_DAY = re.compile(r"(一天|每天|每日)[^，。,\n]{0,3}?((?>[0-9]+(?:\.[0-9]+)?)|[一二兩三四五六])\s*(個)?(小時|鐘頭)")
 _TRAIL_PERIOD = {"小時": "hourly", "時": "hourly", "天": "daily", "日": "daily", "月": "monthly", "週": "weekly",
                  "周": "weekly", "單": "task", "件": "task"}

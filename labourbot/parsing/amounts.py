@@ -169,8 +169,8 @@ _PERIOD_WORDS: tuple[tuple[str, WagePeriod], ...] = (
     ("月薪", "monthly"), ("每個月", "monthly"), ("每月", "monthly"), ("一個月", "monthly"), ("/月", "monthly"),
     ("年薪", "annual"), ("每年", "annual"), ("一年", "annual"), ("/年", "annual"),
 )
-_NOISE = re.compile(
-    r"^(?:薪水|薪資|工資|底薪|本薪|給|是|為|有|約|大約|:|：)+|(?:左右|上下|整|而已)+$"
+_NOISE = re.compile(  # the lookbehinds begin the trailing words at the first of them, not at each one of a run
+    r"^(?:薪水|薪資|工資|底薪|本薪|給|是|為|有|約|大約|:|：)+|(?<!左右)(?<!上下)(?<!整)(?<!而已)(?:左右|上下|整|而已)+$"
 )
 _CURRENCY_PREFIX = re.compile(r"^(?:新[台臺]幣|[台臺]幣|NTD|NT\$|NT|US\$|\$)", re.IGNORECASE)
 _CURRENCY_SUFFIX = re.compile(r"(?:塊錢|元整|元|塊|圓|NTD|NT)$", re.IGNORECASE)

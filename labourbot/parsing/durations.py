@@ -14,12 +14,15 @@ from fractions import Fraction
 
 from .amounts import NUMERAL_CHARS, normalize, parse_number
 
-_NUM = r"([0-9.]+|[" + NUMERAL_CHARS + r"]+)"
+# A number begins where its run of digits or numerals begins (a lookbehind: begun anywhere inside a
+# long run, a scan would retry the whole run from each of its characters).
+_NUM = r"((?<![0-9.])[0-9.]+|(?<![" + NUMERAL_CHARS + r"])[" + NUMERAL_CHARS + r"]+)"
 _PART = re.compile(
     r"半年|半小時|" + _NUM + r"(年半|年|個半月|個月|月|週|周|個星期|星期|天|日|個半小時|個小時|小時|鐘頭|個鐘頭|hr|h|分鐘|分)"
 )
 _PREFIX = re.compile(r"^(?:年資|工作了|工作|做了|已經|大約|約|共|總共)+")
-_SUFFIX = re.compile(r"(?:左右|多|了)+$")
+# The lookbehinds begin the trailing words at the first of them, not again at each one of a long run.
+_SUFFIX = re.compile(r"(?<!左右)(?<!多)(?<!了)(?:左右|多|了)+$")
 _JOINERS = re.compile(r"[又和加,，、]|(?<=[年月週周期天日時分])零(?=[0-9一二三四五六七八九兩两十壹貳參肆伍陸柒捌玖拾])")
 
 

@@ -36,16 +36,36 @@ MIN_WAGE_AMOUNT = 50  # below any hourly wage ever lawful in Taiwan: "時薪3" i
 
 _CN_DIGIT = "零〇一二兩三四五六七八九"
 _CN_NUMERAL = _CN_DIGIT + "十百千萬壹貳參肆伍陸柒捌玖拾佰仟廿卅"
-_AMOUNT = (
-    r"(?:\d+(?:\.\d+)?(?:[萬千kKwW](?:[\d一二兩三四五六七八九]+[千百]?)*)?"
-    r"|[" + _CN_NUMERAL + r"]+)"
-)
+_CN_SMALL = "一二兩三四五六七八九十"  # the numerals of hours and durations
+
+
+def _run_start(chars: str, refused_after: str = "") -> str:
+    """Where a match may begin inside a run of ``chars``: at the run's first character only.
+
+    Why: a match that began inside the run would repeat, shorter, the one that begins at its start,
+    and trying every character of a long run, each time scanning to its end, takes quadratic time.
+    When the pattern's own lookbehind refuses to begin right after ``refused_after`` (a digit, a
+    point...), a run that follows such a character is entered at its second character instead.
+    """
+    first = r"(?<![" + chars + r"])"
+    return first if not refused_after else r"(?:" + first + r"|(?<=[" + refused_after + r"][" + chars + r"]))"
+
+
+def _amount(refused_after: str) -> str:
+    """An amount: "32000", "3.5萬", "3萬5千2", "35k" or "三萬五", in a pattern that may not begin after
+    ``refused_after``. The digits after 萬/千 are taken one per step with their optional 千/百, so that
+    a run of digits can be split only one way (split freely, "1萬111…1年" backtracks exponentially)."""
+    return (
+        r"(?:\d+(?:\.\d+)?(?:[萬千kKwW](?:[\d一二兩三四五六七八九][千百]?)*)?"
+        r"|" + _run_start(_CN_NUMERAL, refused_after) + r"[" + _CN_NUMERAL + r"]+)"
+    )
+
+
 # What may not follow an amount for it to be money: units of time, counts, articles, percent.
 _NOT_MONEY_NEXT = r"(?![\d.年月日天號歲個次條項款%倍人分點時週周期小/\-" + _CN_NUMERAL + r"kKwW])"
-_CURRENCY_PREFIX = r"(?:NT\$|NTD|NT|\$|新台幣|新臺幣|台幣|臺幣)?"
+_CURRENCY_PREFIX = r"(?:NT\$|NTD|NT|\$|新台幣|新臺幣|台幣|臺幣)"
 _CURRENCY = r"(?:元|塊錢|塊|圓)"
-_FILLER = r"(?:大約|大概|差不多|只有|才|約|是|為|有|:)?"
-
+_FILLER = r"(?:大約|大概|差不多|只有|才|約|是|為|有|:)"
 _WAGE_WORDS: dict[str, WagePeriod | None] = {
     "月薪": "monthly", "月領": "monthly", "月入": "monthly", "每個月": "monthly", "每月": "monthly",
     "時薪": "hourly", "時給": "hourly", "每小時": "hourly", "一小時": "hourly",
@@ -53,18 +73,26 @@ _WAGE_WORDS: dict[str, WagePeriod | None] = {
     "年薪": "annual",
     "底薪": None, "本薪": None, "薪水": None, "薪資": None,
 }
+# Each optional word takes the whitespace after it: "\s*(?:word)?\s*" would split a run of spaces
+# between the two \s* in every way before failing (cubic time on "月薪" and 10,000 spaces).
 _WAGE_KEYWORD = re.compile(
-    r"(?P<kw>" + "|".join(sorted(_WAGE_WORDS, key=len, reverse=True)) + r")\s*" + _FILLER + r"\s*"
-    + _CURRENCY_PREFIX + r"\s*(?P<amt>" + _AMOUNT + r")\s*(?P<cur>" + _CURRENCY + r")?" + _NOT_MONEY_NEXT
+    r"(?P<kw>" + "|".join(sorted(_WAGE_WORDS, key=len, reverse=True)) + r")\s*(?:" + _FILLER + r"\s*)?"
+    + r"(?:" + _CURRENCY_PREFIX + r"\s*)?(?P<amt>" + _amount(r"\d.") + r")\s*(?P<cur>" + _CURRENCY + r")?"
+    + _NOT_MONEY_NEXT
 )
 _WAGE_PER = re.compile(  # "190元/小時", "190元一小時", "1500/天", "32000/月"
-    r"(?<![\d.])(?P<amt>" + _AMOUNT + r")\s*(?P<cur>" + _CURRENCY + r")?\s*(?:/|每|一)\s*(?P<kw>小時|時|hr|h|天|日|個月|月)"
+    r"(?<![\d.])(?P<amt>" + _amount(r"\d.") + r")\s*(?:(?P<cur>" + _CURRENCY + r")\s*)?(?:/|每|一)\s*"
+    r"(?P<kw>小時|時|hr|h|天|日|個月|月)"
 )
 _WAGE_OF = re.compile(  # "用3萬5的月薪"
-    r"(?<![\d.])(?P<amt>" + _AMOUNT + r")\s*(?P<cur>" + _CURRENCY + r")?\s*的(?P<kw>月薪|時薪|日薪|薪水|底薪)"
+    r"(?<![\d.])(?P<amt>" + _amount(r"\d.") + r")\s*(?:(?P<cur>" + _CURRENCY + r")\s*)?的(?P<kw>月薪|時薪|日薪|薪水|底薪)"
 )
+_NOT_BARE_AFTER = r"\d.\-/第$"
 _BARE_MONEY = re.compile(
-    r"(?<![\d.\-/第$])(?P<pre>" + _CURRENCY_PREFIX + r")\s*(?P<amt>" + _AMOUNT + r")\s*(?P<cur>" + _CURRENCY + r")?"
+    # Inside a run of whitespace a match begins only at its first character (or its second, after a
+    # refused character), at its last one (where the previous match may have stopped) or at the amount.
+    r"(?<![" + _NOT_BARE_AFTER + r"])(?:(?<!\s)|(?<=[" + _NOT_BARE_AFTER + r"]\s)|(?!\s\s))"
+    r"(?P<pre>" + _CURRENCY_PREFIX + r"?)\s*(?P<amt>" + _amount(_NOT_BARE_AFTER) + r")\s*(?P<cur>" + _CURRENCY + r")?"
     + _NOT_MONEY_NEXT
 )
 _PER_PERIOD: dict[str, WagePeriod] = {
@@ -88,21 +116,24 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = (  # (pattern, needs 
     (re.compile(r"(?<![\d/.\-])\d{2,4}([/\-.])\d{1,2}\1\d{1,2}(?![\d/.\-])"), False),
     (re.compile(r"(?:去年|今年|前年|明年)" + _M + r"月(?:" + _D + r"[日號])?"), False),
     (re.compile(r"(?:上上個月|上個月|這個月|本月|下個月)(?:" + _D + r"[日號])?"), False),
-    (re.compile(r"(?:\d+|[一二兩三四五六七八九十]+)(?:年|個月|週|周|天)(?:以前|之前|以後|之後|前|後)"), False),
+    (re.compile(r"(?:(?<!\d)\d+|" + _run_start(_CN_SMALL) + r"[" + _CN_SMALL + r"]+)(?:年|個月|週|周|天)"
+                r"(?:以前|之前|以後|之後|前|後)"), False),
     (re.compile(r"今天|今日|昨天|前天|明天|後天"), False),
     (re.compile(r"(?<![\d年/.])" + _M + r"\s*月\s*" + _D + r"\s*[日號]"), False),
     (re.compile(r"(?<![\d/.\-])(?:1[0-2]|0?[1-9])/(?:3[01]|[12]\d|0?[1-9])(?![\d/.])"), True),
 )
 
-_HOUR_NUM = r"(?:\d+(?:\.\d+)?|[一二兩三四五六七八九十]+)"
+_HOUR_NUM = r"(?:\d+(?:\.\d+)?|[" + _CN_SMALL + r"]+)"
 _HOURS = re.compile(
-    r"(?<![\d.])(?:" + _HOUR_NUM + r"\s*個?半?\s*(?:小時|鐘頭|hours?|hrs?|h(?![a-z]))(?:" + _HOUR_NUM + r"分鐘?)?|半小時)",
+    r"(?<![\d.])(?:(?:\d+(?:\.\d+)?|" + _run_start(_CN_SMALL, r"\d.") + r"[" + _CN_SMALL + r"]+)"
+    r"\s*(?:(?:個半?|半)\s*)?(?:小時|鐘頭|hours?|hrs?|h(?![a-z]))(?:" + _HOUR_NUM + r"分鐘?)?|半小時)",
     re.IGNORECASE,
 )
-_DUR_NUM = r"(?:\d+(?:\.\d+)?|[一二兩三四五六七八九十]+)"
+_DUR_NUM = r"(?:\d+(?:\.\d+)?|[" + _CN_SMALL + r"]+)"
+_DUR_START = r"(?:\d+(?:\.\d+)?|" + _run_start(_CN_SMALL, r"\d.第") + r"[" + _CN_SMALL + r"]+)"
 _DURATION = re.compile(
-    r"(?<![\d.第])(?:(?:" + _DUR_NUM + r"年半?|半年)(?:又|零)?(?:" + _DUR_NUM + r"個半?月|" + _DUR_NUM + r"月(?!" + _D + r"[日號]))?"
-    r"(?:又|零)?(?:" + _DUR_NUM + r"天)?|" + _DUR_NUM + r"個半?月(?:又|零)?(?:" + _DUR_NUM + r"天)?|半個月)多?"
+    r"(?<![\d.第])(?:(?:" + _DUR_START + r"年半?|半年)(?:又|零)?(?:" + _DUR_NUM + r"個半?月|" + _DUR_NUM + r"月(?!" + _D + r"[日號]))?"
+    r"(?:又|零)?(?:" + _DUR_NUM + r"天)?|" + _DUR_START + r"個半?月(?:又|零)?(?:" + _DUR_NUM + r"天)?|半個月)多?"
 )
 
 # Words that say what a value is, searched in the same clause next to it.
@@ -240,6 +271,15 @@ def _nearest_before(window: str, words: tuple[str, ...]) -> int | None:
     return best
 
 
+def _opens_with(window: str, *words: str) -> bool:
+    """True when ``window``, past its leading whitespace, begins with one of ``words``.
+
+    A string test rather than a regex led by \\s*: scanned over a long run of whitespace, such a
+    regex walks the rest of the run from each of its characters.
+    """
+    return window.lstrip().startswith(words)
+
+
 def _nearest_after(window: str, words: tuple[str, ...]) -> int | None:
     found = [window.find(w) for w in words if w in window]
     return min(found) if found else None
@@ -280,11 +320,11 @@ def _classify_date(before: str, after: str) -> str | None:
                 best = (distance, side, label)
     if best is not None:
         return best[2]
-    if re.search(r"(?:從|自)\s*$", before) or re.match(r"\s*(?:起|開始)", after):
+    if re.search(r"(?:從|自)\s*$", before) or _opens_with(after, "起", "開始"):
         return "start"
-    if re.search(r"(?:到|至|做到)\s*$", before) or re.match(r"\s*為止", after):
+    if re.search(r"(?:到|至|做到)\s*$", before) or _opens_with(after, "為止"):
         return "end"
-    if re.match(r"\s*生", after):
+    if _opens_with(after, "生"):
         return "birth"
     return None
 
@@ -298,7 +338,7 @@ def _classify_hours(before: str, after: str) -> HoursBasis | Literal["month"] | 
         return "overtime"
     if _nearest_before(before, _TOTAL_WEAK) is not None:
         return "total"
-    if re.match(r"\s*(?:的)?(?:加班|OT)", after, re.IGNORECASE):
+    if _opens_with(after.upper(), "加班", "OT", "的加班", "的OT"):  # OT in any case: "ot", "Ot"
         return "overtime"
     return None
 
@@ -378,7 +418,7 @@ def extract_calc_values(text: str, today: date | None = None) -> CalcValues:
 
     durations: list[_Span] = []
     for m in _matches(_DURATION, s, mask):
-        if re.match(r"(?:以前|之前|以後|之後|前|後|級)", s[m.end():]):
+        if s.startswith(("以前", "之前", "以後", "之後", "前", "後", "級"), m.end()):
             continue
         durations.append(_Span("duration", m.start(), m.end(), m.group(0)))
         _take(mask, m.start(), m.end())
@@ -431,7 +471,7 @@ def extract_calc_values(text: str, today: date | None = None) -> CalcValues:
         good, bad = _nearest_before(before, _SERVICE_WORDS), _nearest_before(before, _NOT_SERVICE_WORDS)
         if _nearest_after(after, _NOT_SERVICE_AFTER) == 0 or (bad is not None and (good is None or bad < good)):
             continue
-        if good is not None or re.match(r"\s*(?:的)?年資", after):
+        if good is not None or _opens_with(after, "年資", "的年資"):
             fields.setdefault("service", service)
         elif fallback_service is None and service.years:
             fallback_service = service
