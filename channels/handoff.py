@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 RATING = re.compile(r'^/rate_case\s*(\{.*\})\s*$', re.S)
-BARE_SCORE = re.compile(r"^\s*([1-5])\s*分?\s*$")
+BARE_SCORE = re.compile(r"^\s*([1-5])\s*(?:分\s*)?$")
 SURVEY_WINDOW = timedelta(hours=24)
 URGENT_RETRY_DELAYS_S = (1, 2, 5, 10, 30, 60, 120, 300, 600)  # ~19 min in all
 
