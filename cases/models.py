@@ -80,6 +80,48 @@ class ConsoleSession(Base):
     user: Mapped[StaffUser] = relationship(lazy="joined")
 
 
+class LoginThrottle(Base):
+    """Failed console logins of one account name (as typed, lowercased) or one client address, kept in
+    the database so that the backoff and the lockout hold across gateway processes and restarts."""
+
+    __tablename__ = "console_login_throttle"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)  # account:<name> | address:<ip>
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    locked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class LoginNonce(Base):
+    """A login form's nonce that was used: a form can be sent once (its token is refused afterwards)."""
+
+    __tablename__ = "console_login_nonces"
+
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class AuditEvent(Base):
+    """Who did what in the console: logins (with the name as typed and the address) and every read,
+    take, reply, note and close of a case. Never a message text. `case_id` is no foreign key: the
+    entry outlives a purged case."""
+
+    __tablename__ = "console_audit"
+    __table_args__ = (
+        Index("ix_console_audit_case", "case_id", "id"),
+        Index("ix_console_audit_account", "account", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    action: Mapped[str] = mapped_column(String(32))  # login | logout | read | take | reply | note | close ...
+    outcome: Mapped[str] = mapped_column(String(16), default="ok")  # ok | failed | locked | refused
+    account: Mapped[str] = mapped_column(String(64), default="")  # the staff name, or the name as typed
+    staff_id: Mapped[Optional[int]] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    address: Mapped[str] = mapped_column(String(64), default="")
+    case_id: Mapped[Optional[int]] = mapped_column(Integer)
+
+
 class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (

@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Optional, Sequence
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -22,6 +22,9 @@ from sqlalchemy.orm import Session
 from cases import texts
 from cases.models import (
     ASSIGNED,
+    AuditEvent,
+    LoginNonce,
+    LoginThrottle,
     CHANNELS,
     CLOSED,
     FAILED,
@@ -66,6 +69,10 @@ class CaseError(Exception):
 
 class Forbidden(CaseError):
     """The staff member may not touch this case."""
+
+
+class AlreadyTaken(CaseError):
+    """Another staff member took the case between this one's reading it and taking it."""
 
 
 @dataclass
@@ -177,13 +184,27 @@ def _case_for(session: Session, case_id: int, user: StaffUser, *, open_only: boo
 
 
 def assign(session: Session, case_id: int, user: StaffUser, now: Optional[datetime] = None) -> Case:
-    """The staff member takes the case; from now on the user's messages go to its thread."""
+    """The staff member takes the case; from now on the user's messages go to its thread.
+
+    The take is a conditional UPDATE: it only applies while the case is still open and held by whom this
+    session read (nobody, or the colleague an admin takes over from). Reads lock nothing on PostgreSQL
+    (and a session may hold an old copy of the case), so of two staff taking the same case at once the
+    second one gets AlreadyTaken instead of silently taking it over."""
     now = now or utcnow()
     case = _case_for(session, case_id, user)
-    if case.assigned_to != user.id:
-        case.assigned_to, case.assigned_at, case.status, case.updated_at = user.id, now, ASSIGNED, now
-        session.add(CaseMessage(case_id=case.id, part="thread", author="system",
-                                text=f"{user.name} 接手案件", created_at=now))
+    if case.assigned_to == user.id:
+        return case
+    holder = Case.assigned_to.is_(None) if case.assigned_to is None else Case.assigned_to == case.assigned_to
+    taken = session.execute(
+        update(Case).where(Case.id == case.id, holder, Case.status.in_(OPEN_STATUSES))
+        .values(assigned_to=user.id, assigned_at=now, status=ASSIGNED, updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.expire(case)  # reloaded with what the database now holds
+    if taken != 1:
+        raise AlreadyTaken(f"案件 #{case_id} 剛由其他同仁接手")
+    session.add(CaseMessage(case_id=case_id, part="thread", author="system", text=f"{user.name} 接手案件",
+                            created_at=now))
     return case
 
 
@@ -449,7 +470,8 @@ def acknowledge_failed_alerts(session: Session, case: Case, user: StaffUser,
 
 def purge(session: Session, older_than: timedelta, now: Optional[datetime] = None) -> dict[str, int]:
     """Delete cases created before now - older_than (with their messages, notes and outbox rows), and
-    fetched or stale pending messages, finished outbox rows and expired console sessions."""
+    fetched or stale pending messages, finished outbox rows, audit entries of the same age (they name
+    cases that no longer exist) and expired console sessions."""
     now = now or utcnow()
     cutoff = now - older_than
     ids = list(session.scalars(select(Case.id).where(Case.created_at < cutoff)))
@@ -468,6 +490,7 @@ def purge(session: Session, older_than: timedelta, now: Optional[datetime] = Non
     counts["outbox"] = session.execute(
         delete(OutboxMessage).where(OutboxMessage.created_at < cutoff, OutboxMessage.status != PENDING)
     ).rowcount or 0
+    counts["audit"] = session.execute(delete(AuditEvent).where(AuditEvent.at < cutoff)).rowcount or 0
     counts["sessions"] = session.execute(
         delete(ConsoleSession).where(ConsoleSession.expires_at < now)
     ).rowcount or 0
@@ -519,18 +542,176 @@ def add_staff_user(session: Session, name: str, role: str, password: str) -> Sta
     return user
 
 
-def authenticate(session: Session, name: str, password: str) -> Optional[StaffUser]:
-    """The active user with this name and password, or None (the same work is done for unknown names)."""
+def _staff_named(session: Session, name: str) -> StaffUser:
     user = session.scalar(select(StaffUser).where(StaffUser.name == name))
+    if user is None:
+        raise CaseError(f"沒有帳號 {name}")
+    return user
+
+
+def end_staff_sessions(session: Session, name: str) -> int:
+    """Log the account out everywhere (its console sessions are deleted); how many sessions ended."""
+    user = _staff_named(session, name)
+    ended = session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user.id)).rowcount or 0
+    audit(session, "end_sessions", account=name)
+    return ended
+
+
+def deactivate_staff_user(session: Session, name: str) -> int:
+    """The account can no longer log in, and its sessions end at once; how many sessions ended."""
+    user = _staff_named(session, name)
+    user.active = False
+    ended = session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user.id)).rowcount or 0
+    audit(session, "deactivate", account=name)
+    return ended
+
+
+def reset_staff_password(session: Session, name: str, password: str) -> None:
+    """A new password: the old one and every session of the account stop working, and a lockout of the
+    account (failed logins) is lifted."""
+    if len(password) < MIN_PASSWORD:
+        raise CaseError(f"密碼至少要 {MIN_PASSWORD} 個字元")
+    user = _staff_named(session, name)
+    user.password_hash = _hasher.hash(password)
+    session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user.id))
+    session.execute(delete(LoginThrottle).where(LoginThrottle.key == LoginKeys.of(name, "").account))
+    audit(session, "reset_password", account=name)
+
+
+# ---- console logins: throttling, one-time forms, the password check --------------------------------------
+
+
+@dataclass(frozen=True)
+class ThrottlePolicy:
+    """Failed logins of one key: the first `free` cost nothing, then each doubles the wait before the
+    next try (1 s, 2 s, 4 s, ...), and from `lock_after` on the key is locked for `lockout`."""
+
+    free: int
+    lock_after: int
+    lockout: timedelta
+
+    def wait(self, failures: int) -> timedelta:
+        if failures >= self.lock_after:
+            return self.lockout
+        if failures <= self.free:
+            return timedelta(0)
+        return min(self.lockout, timedelta(seconds=2 ** (failures - self.free - 1)))
+
+
+ACCOUNT_THROTTLE = ThrottlePolicy(free=2, lock_after=5, lockout=timedelta(minutes=15))
+ADDRESS_THROTTLE = ThrottlePolicy(free=10, lock_after=20, lockout=timedelta(minutes=15))
+THROTTLE_WINDOW = timedelta(hours=1)  # a key without a failure for this long starts counting again
+
+
+@dataclass(frozen=True)
+class LoginKeys:
+    """The throttle rows a login attempt counts against: the account name as typed (whether it exists
+    or not, so a lockout tells nothing about which names exist) and the client address."""
+
+    account: str
+    address: str
+
+    @classmethod
+    def of(cls, name: str, address: str) -> "LoginKeys":
+        return cls("account:" + name.strip().lower()[:64], "address:" + address[:64])
+
+
+def login_locked(session: Session, keys: LoginKeys, now: Optional[datetime] = None) -> bool:
+    """Whether the account name or the address must wait (backoff or lockout) before the next try."""
+    locked = select(func.count()).select_from(LoginThrottle).where(
+        LoginThrottle.key.in_((keys.account, keys.address)), LoginThrottle.locked_until > (now or utcnow())
+    )
+    return bool(session.scalar(locked))
+
+
+def _throttle_row(session: Session, key: str, now: datetime) -> LoginThrottle:
+    """The key's row, locked for this transaction on PostgreSQL (SQLite's BEGIN IMMEDIATE already is)."""
+    row = session.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
+    if row is not None:
+        return row
     try:
-        _hasher.verify(user.password_hash if user and user.active else _dummy_hash(), password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return None
+        with session.begin_nested():  # another process may insert the same key just now
+            row = LoginThrottle(key=key, failures=0, last_failure_at=now)
+            session.add(row)
+    except IntegrityError:
+        row = session.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
+        assert row is not None
+    return row
+
+
+def record_login_failure(session: Session, keys: LoginKeys, now: Optional[datetime] = None) -> None:
+    """Count a failed login against the account name and the address, and set their wait. Rows whose
+    last failure is older than THROTTLE_WINDOW (longer than any lockout) are forgotten first, so the
+    table does not grow with every name an attacker tries, and an old count starts again."""
+    now = now or utcnow()
+    session.execute(delete(LoginThrottle).where(LoginThrottle.last_failure_at < now - THROTTLE_WINDOW))
+    for key, policy in ((keys.account, ACCOUNT_THROTTLE), (keys.address, ADDRESS_THROTTLE)):
+        row = _throttle_row(session, key, now)
+        row.failures += 1
+        row.last_failure_at = now
+        wait = policy.wait(row.failures)
+        row.locked_until = now + wait if wait else None
+
+
+def clear_login_failures(session: Session, keys: LoginKeys) -> None:
+    """A successful login forgives the account's failures (the address's decay with time)."""
+    session.execute(delete(LoginThrottle).where(LoginThrottle.key == keys.account))
+
+
+def use_login_nonce(session: Session, nonce: str, keep: timedelta, now: Optional[datetime] = None) -> bool:
+    """True the first time a login form (its nonce) is sent, False every later time. Nonces are kept for
+    `keep`, at least the form's lifetime (an older form is refused by its signature anyway)."""
+    now = now or utcnow()
+    session.execute(delete(LoginNonce).where(LoginNonce.used_at < now - keep))
+    try:
+        with session.begin_nested():
+            session.add(LoginNonce(nonce=nonce[:64], used_at=now))
+    except IntegrityError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class LoginCandidate:
+    """What a password is checked against, read before the check: argon2 (64 MiB, tens of milliseconds)
+    then runs outside any transaction. An unknown or deactivated name gets a dummy hash, so that it
+    costs as long as a wrong password."""
+
+    user_id: Optional[int]
+    password_hash: str
+
+
+def login_candidate(session: Session, name: str) -> LoginCandidate:
+    user = session.scalar(select(StaffUser).where(StaffUser.name == name))
     if user is None or not user.active:
+        return LoginCandidate(None, _dummy_hash())
+    return LoginCandidate(user.id, user.password_hash)
+
+
+def password_matches(candidate: LoginCandidate, password: str) -> bool:
+    """The argon2 check (no database)."""
+    try:
+        _hasher.verify(candidate.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+    return candidate.user_id is not None
+
+
+def login_user(session: Session, candidate: LoginCandidate, password: str) -> Optional[StaffUser]:
+    """After a matching password: the user, unless the account was deactivated or its password reset
+    while the check ran. The hash is upgraded when argon2's parameters changed."""
+    user = session.get(StaffUser, candidate.user_id) if candidate.user_id is not None else None
+    if user is None or not user.active or user.password_hash != candidate.password_hash:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return user
+
+
+def authenticate(session: Session, name: str, password: str) -> Optional[StaffUser]:
+    """The active user with this name and password, or None (the same work is done for unknown names)."""
+    candidate = login_candidate(session, name)
+    return login_user(session, candidate, password) if password_matches(candidate, password) else None
 
 
 def create_console_session(session: Session, user: StaffUser, ttl: timedelta,
@@ -553,6 +734,35 @@ def console_session_user(session: Session, session_id: str, now: Optional[dateti
 
 def end_console_session(session: Session, session_id: str) -> None:
     session.execute(delete(ConsoleSession).where(ConsoleSession.id == session_id))
+
+
+# ---- audit log -------------------------------------------------------------------------------------------
+
+AUDIT_PAGE = 50
+
+
+def audit(session: Session, action: str, *, outcome: str = "ok", staff: Optional[StaffUser] = None,
+          account: str = "", address: str = "", case_id: Optional[int] = None,
+          now: Optional[datetime] = None) -> None:
+    """One line of the audit log, in the caller's transaction: who (the staff member, or the account name
+    as typed at the login), from where, did what to which case. Never a message text."""
+    session.add(AuditEvent(at=now or utcnow(), action=action, outcome=outcome,
+                           account=(staff.name if staff else account)[:64],
+                           staff_id=staff.id if staff else None, address=address[:64], case_id=case_id))
+
+
+def audit_entries(session: Session, case_id: Optional[int] = None, account: Optional[str] = None,
+                  before: Optional[int] = None, limit: int = AUDIT_PAGE) -> list[AuditEvent]:
+    """The audit log, newest first, optionally of one case or one account; `before` (an entry's id)
+    pages back to older entries."""
+    query = select(AuditEvent)
+    if case_id is not None:
+        query = query.where(AuditEvent.case_id == case_id)
+    if account:
+        query = query.where(AuditEvent.account == account)
+    if before is not None:
+        query = query.where(AuditEvent.id < before)
+    return list(session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
 
 
 def open_cases_summary(session: Session) -> list[Case]:

@@ -1,4 +1,5 @@
-"""`labourbot cases ...` and `labourbot staff ...`: thin wrappers over cases.service.
+"""`labourbot cases ...` and `labourbot staff ...`: thin wrappers over cases.service. Passwords are
+never taken from the command line (they would stay in the shell history and the process list).
 
 Errors print one line `錯誤：...` to stderr and exit with code 1 (2 for bad input).
 """
@@ -10,11 +11,13 @@ import json
 import re
 import sys
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import typer
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from cases.db import CaseStore
 
 ROLES = ("staff", "admin")  # cases.models.ROLES; the database modules are imported by the commands only
@@ -102,7 +105,7 @@ def purge_old(
     else:
         typer.echo(f"已刪除 {counts['cases']} 件案件（其中 {counts['open_cases']} 件未結案）、"
                    f"{counts['pending_messages']} 則待取訊息、{counts['outbox']} 筆通知紀錄、"
-                   f"{counts['sessions']} 個過期登入。")
+                   f"{counts['audit']} 筆稽核紀錄、{counts['sessions']} 個過期登入。")
 
 
 @cases_app.command("migrate")
@@ -150,6 +153,65 @@ def add_user(
     finally:
         store.dispose()
     typer.echo(f"已建立帳號 {name}（{role}，編號 {user_id}）。")
+
+
+def _account_change(name: str, change: "Callable[[Session, str], int | None]", failure: str) -> int | None:
+    """Run one change of an account in a transaction; a CaseError (no such account, short password)
+    exits with 2."""
+    from cases.service import CaseError
+
+    store = _store()
+    try:
+        with store.session() as session:
+            return change(session, name)
+    except CaseError as exc:
+        _fail(str(exc), 2)
+    except Exception as exc:
+        _fail(f"{failure}（{type(exc).__name__}）")
+    finally:
+        store.dispose()
+    return None
+
+
+@staff_app.command("deactivate")
+def deactivate(name: str = typer.Argument(..., help="登入帳號")) -> None:
+    """Stop an account: it cannot log in any more, and its open console sessions end at once.
+
+    Example: labourbot staff deactivate wang
+    """
+    from cases.service import deactivate_staff_user
+
+    ended = _account_change(name, deactivate_staff_user, "無法停用帳號")
+    typer.echo(f"已停用帳號 {name}，結束了 {ended} 個登入中的工作階段。")
+
+
+@staff_app.command("reset-password")
+def reset_password(
+    name: str = typer.Argument(..., help="登入帳號"),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="從標準輸入讀新密碼（給腳本用）"),
+) -> None:
+    """Set a new password (asked twice, or read from stdin; never on the command line); the account's
+    sessions end and a lockout after failed logins is lifted.
+
+    Example: labourbot staff reset-password wang
+    """
+    from cases.service import reset_staff_password
+
+    password = _read_password(password_stdin)
+    _account_change(name, lambda session, who: reset_staff_password(session, who, password), "無法重設密碼")
+    typer.echo(f"已重設 {name} 的密碼，原有的登入都已結束。")
+
+
+@staff_app.command("end-sessions")
+def end_sessions(name: str = typer.Argument(..., help="登入帳號")) -> None:
+    """Log an account out everywhere (a lost phone, a shared computer); it can log in again.
+
+    Example: labourbot staff end-sessions wang
+    """
+    from cases.service import end_staff_sessions
+
+    ended = _account_change(name, end_staff_sessions, "無法結束登入")
+    typer.echo(f"已結束 {name} 的 {ended} 個工作階段。")
 
 
 def _read_password(from_stdin: bool) -> str:

@@ -7,13 +7,14 @@ runtime it works on (store, outbox worker) is started by the gateway's lifespan 
 from __future__ import annotations
 
 import logging
+import threading
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from cases.config import CaseSettings
 from channels.console.auth import Signer
-from channels.console.routes import HERE, router
+from channels.console.routes import ARGON2_SLOTS, HERE, router
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +27,7 @@ def mount(app: FastAPI, cases: CaseSettings) -> bool:
         return False
     app.state.console_signer = Signer(cases.console_secret.get_secret_value(), cases.console_session_ttl_s,
                                       cases.console_cookie_secure)
+    app.state.console_argon2 = threading.BoundedSemaphore(ARGON2_SLOTS)
     app.include_router(router)
     app.mount("/console/static", StaticFiles(directory=HERE / "static"), name="console-static")
     logger.info("staff console on: /console")

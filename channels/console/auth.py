@@ -6,7 +6,10 @@
   its row is gone or expired (logout, purge).
 * CSRF: every form carries a token signed over the session id; a token from another session, a
   tampered one or none at all is refused (403). The login form, before any session exists, carries a
-  token signed over a random nonce that is also in a short-lived cookie.
+  token signed over a random nonce that is also in a short-lived cookie (10 minutes); the nonce is
+  used up when the form is sent (cases.service.use_login_nonce), so a form works once.
+* The client address, for login throttling: the peer, or, when the peer is a trusted reverse proxy
+  (LABOURBOT_CONSOLE_TRUSTED_PROXIES), the last address in X-Forwarded-For no trusted proxy added.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Callable, Optional
 
 from fastapi import Request
@@ -23,7 +27,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 SESSION_COOKIE = "lb_console"
 LOGIN_COOKIE = "lb_console_login"
 COOKIE_PATH = "/console"
-LOGIN_TTL_S = 3600
+LOGIN_TTL_S = 600
+LOGIN_NONCE_KEEP = timedelta(seconds=LOGIN_TTL_S + 60)  # used nonces are kept longer than a form lives
 
 
 @dataclass(frozen=True)
@@ -83,13 +88,17 @@ class Signer:
                             path=COOKIE_PATH, httponly=True, samesite="strict", secure=self.secure_cookies)
         return response
 
-    def login_csrf_ok(self, request: Request, token: Optional[str]) -> bool:
+    def login_nonce(self, request: Request, token: Optional[str]) -> Optional[str]:
+        """The nonce of a genuine, unexpired login form sent with its own cookie, or None. Whether the
+        form was already used is for the caller to ask the database."""
         cookie = request.cookies.get(LOGIN_COOKIE)
         if not cookie or not token:
-            return False
+            return None
         try:
             nonce = self._serializer("console-login").loads(cookie, max_age=LOGIN_TTL_S)
             given = self._serializer("console-login-csrf").loads(token, max_age=LOGIN_TTL_S)
         except BadSignature:
-            return False
-        return isinstance(nonce, str) and isinstance(given, str) and hmac.compare_digest(nonce, given)
+            return None
+        if isinstance(nonce, str) and isinstance(given, str) and hmac.compare_digest(nonce, given):
+            return nonce
+        return None
