@@ -3,6 +3,10 @@
 SQLite (default, `<data_dir>/cases.db`): WAL journal, a busy timeout, foreign keys on and every
 transaction BEGIN IMMEDIATE, so that the action server and the gateway can both write safely.
 PostgreSQL (DATABASE_URL): psycopg 3, pooled connections.
+
+Every engine hides bound parameters (`hide_parameters=True`): they hold what users wrote (summaries,
+transcripts, phone numbers), and SQLAlchemy would otherwise put them into every error message (and so
+into logged tracebacks) and into its INFO/DEBUG statement logging.
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ def make_engine(url: str, immediate: bool = True, busy_timeout_s: float = 15.0) 
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": busy_timeout_s}, pool_pre_ping=True)
+        engine = create_engine(url, connect_args={"timeout": busy_timeout_s}, pool_pre_ping=True,
+                               hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -53,7 +58,8 @@ def make_engine(url: str, immediate: bool = True, busy_timeout_s: float = 15.0) 
             connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_recycle=1800)
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_recycle=1800,
+                         hide_parameters=True)
 
 
 def alembic_config(connection: Any = None) -> Any:

@@ -9,8 +9,8 @@ becomes `*`, separators stay), so masked text still reads naturally:
 * bank account numbers (10-16 digits, dashes or spaces allowed): all but the last 4 digits
 * e-mail addresses: the local part after its first character
 
-`PersonalDataFilter` applies it to every log record a handler emits; `install_log_filter` puts it on
-the handlers of this process.
+`PersonalDataFilter` applies it to every log record a handler emits (message, traceback and stack);
+`install_log_filter` puts it on the handlers of this process.
 """
 
 from __future__ import annotations
@@ -93,19 +93,37 @@ def mask_personal_data(text: str) -> str:
 
 
 class PersonalDataFilter(logging.Filter):
-    """Masks personal data in the formatted message of every record (the record's args are merged)."""
+    """Masks personal data in everything a record prints: the message (its args merged), the traceback
+    and the stack.
+
+    Why the traceback too: an exception's text often quotes what the user wrote (a database error with
+    its statement, a validation error with the value). The traceback is formatted here once, masked and
+    cached in `exc_text`, and `exc_info` is dropped, so that no formatter can format the raw one again.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
+        self._mask_message(record)
+        if record.exc_info and record.exc_info[0] is not None:
+            record.exc_text = record.exc_text or _FORMATTER.formatException(record.exc_info)
+        record.exc_info = None
+        if record.exc_text:
+            record.exc_text = mask_personal_data(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_personal_data(record.stack_info)
+        return True
+
+    @staticmethod
+    def _mask_message(record: logging.LogRecord) -> None:
         try:
             message = record.getMessage()
         except Exception:  # a broken format string is the logging module's business, not ours
-            return True
+            return
         masked = mask_personal_data(message)
         if masked != message:
             record.msg, record.args = masked, None
-        return True
 
 
+_FORMATTER = logging.Formatter()
 _FILTER = PersonalDataFilter()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from channels.payloads import PayloadStore
 from channels.replies import BotReply, Button, OutMessage
 from labourbot.buttons import REQUEST_HUMAN, choose_topic
 from labourbot.topics import TOPIC_LABELS
@@ -73,14 +74,30 @@ def canned(text: str, buttons: list[Button] | None = None, kind: str = "text") -
 
 UNAVAILABLE_REPLY = "抱歉，系統暫時忙碌，訊息沒有處理完成，請過一會兒再傳一次；急需協助請撥 1955。"
 RETRY_BUTTON = "再試一次"
-RETRY_PAYLOAD_CHARS = 300
+# Telegram's callback_data limit, the smallest of the platforms (LINE's postback data holds 300 characters).
+RETRY_PAYLOAD_BYTES = 64
 
 
 def try_again_reply(text: str | None = None) -> BotReply:
-    """The message could not be handled now (Rasa down, the case store refused it): ask for it again,
-    with a button that sends the same text (the start of it) when there is one."""
-    buttons = [Button(RETRY_BUTTON, text[:RETRY_PAYLOAD_CHARS])] if text and text.strip() else []
-    return BotReply(messages=[OutMessage(text=UNAVAILABLE_REPLY, kind="unavailable", buttons=buttons)], intent="")
+    """The message could not be handled now (Rasa down, the case store refused it): ask for it again.
+
+    The 再試一次 button, which sends the same text again, is offered only when the text fits inside the
+    button on every platform (64 bytes, about 20 Chinese characters). Why: a longer payload travels as
+    a short id and is kept in the button payload table (channels/payloads.py) for 30 days, and what a
+    user typed (an ID number, a phone number) must not be kept where nothing promised it would be. A
+    longer message gets the same answer without the button: the answer already asks to send it again.
+    """
+    message = OutMessage(text=UNAVAILABLE_REPLY, kind="unavailable", buttons=_retry_buttons(text))
+    return BotReply(messages=[message], intent="")
+
+
+def _retry_buttons(text: str | None) -> list[Button]:
+    """[再試一次] when `text` travels inside the button itself everywhere (never as a stored short id)."""
+    if not text or not text.strip() or text.startswith(PayloadStore.PREFIX):
+        return []
+    if len(text.encode("utf-8")) > RETRY_PAYLOAD_BYTES:
+        return []
+    return [Button(RETRY_BUTTON, text)]
 
 
 STICKER_REPLY = (

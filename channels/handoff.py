@@ -26,9 +26,12 @@ from cases.db import CaseStore
 from cases.masking import install_log_filter
 from cases.models import ASSIGNED, CLOSED, Case, utcnow
 from cases.outbox import OutboxWorker, Sender
+from cases.retention import Job, RetentionSettings, RetentionTask, purge_cases_job, purge_tracker_job
 from cases.service import CaseDraft, TranscriptLine, open_case, record_rating, route_user_message
 from cases.transcript import transcript_from_events
 from channels.canned import try_again_reply
+from channels.inbox import Inbox
+from channels.payloads import PayloadTable
 from channels.rasa_client import RasaClient, RasaUnavailable
 from channels.replies import BotReply, OutMessage
 
@@ -177,16 +180,19 @@ class CaseRouter:
 
 
 class CaseRuntime:
-    """The case store, the outbox worker and the router, started and stopped by the gateway's lifespan
-    (channels/app.py). Started before the chat channels (their inboxes and button payloads live in the
-    case store) and stopped after them."""
+    """The case store, the outbox worker, the router and the retention task, started and stopped by the
+    gateway's lifespan (channels/app.py). Started before the chat channels (their inboxes and button
+    payloads live in the case store) and stopped after them."""
 
-    def __init__(self, settings: CaseSettings) -> None:
+    def __init__(self, settings: CaseSettings, retention: RetentionSettings | None = None) -> None:
         self.settings = settings
+        self.retention_settings = retention or RetentionSettings.under(settings)
         self.store = CaseStore(settings)
         self.worker: OutboxWorker | None = None
         self.router: CaseRouter | None = None
+        self.retention: RetentionTask | None = None
         self._task: asyncio.Task[None] | None = None
+        self._retention_task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def wake_worker(self) -> None:
@@ -208,9 +214,27 @@ class CaseRuntime:
         self.worker = OutboxWorker(self.store, self.settings, sender)
         self.router = CaseRouter(self.store, self.worker, rasa)
         self._task = asyncio.create_task(self.worker.run_forever(), name="outbox-worker")
+        self._start_retention()
         self._warn_about_delivery()
         logger.info("cases: store on %s, outbox worker %s", self.store.dialect, self.worker.worker_id)
         return self.router
+
+    def retention_jobs(self) -> dict[str, Job]:
+        """What the retention task deletes, each past the limit its setting promises (docs/handoff.md)."""
+        store, settings = self.store, self.settings
+        inbox, payloads = Inbox(store), PayloadTable(store)
+        return {
+            "cases": purge_cases_job(store, settings.retention_days),
+            "inbox": lambda now: {"rows": inbox.purge(settings.inbox_keep_days, now)},
+            "button_payloads": lambda now: {"rows": payloads.purge(now)},
+            "tracker": purge_tracker_job(self.retention_settings),
+        }
+
+    def _start_retention(self) -> None:
+        timing = self.retention_settings
+        self.retention = RetentionTask(self.retention_jobs(), timing.retention_every_s,
+                                       timing.retention_first_delay_s)
+        self._retention_task = asyncio.create_task(self.retention.run_forever(), name="retention")
 
     def _warn_about_delivery(self) -> None:
         assert self.worker is not None
@@ -223,6 +247,9 @@ class CaseRuntime:
                                platform, platform)
 
     async def stop(self) -> None:
+        if self.retention is not None and self._retention_task is not None:
+            self.retention.stop()
+            await asyncio.gather(self._retention_task, return_exceptions=True)  # a sweep ends its job first
         if self.worker is not None and self._task is not None:
             self.worker.stop()
             try:

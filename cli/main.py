@@ -152,11 +152,13 @@ def _mount_subcommands() -> None:
     from cli.calc import calc_app
     from cli.channels import line_app, qr, telegram_app
     from cli.jobs import jobs_app, scam_check
+    from cli.privacy import privacy_app
 
     app.add_typer(calc_app, name="calc", help="勞基法等的計算機（特休、加班費、資遣費、最低工資…）")
     app.add_typer(kb_app, name="kb", help="知識庫：匯入法規、建立索引、搜尋")
     app.add_typer(cases_app, name="cases", help="轉真人的案件：列出、清除過期資料、資料庫遷移")
     app.add_typer(staff_app, name="staff", help="案件後台的同仁帳號")
+    app.add_typer(privacy_app, name="privacy", help="個資：匯出或刪除某個對話的全部資料")
     app.add_typer(line_app, name="line", help="LINE 官方帳號設定（圖文選單）")
     app.add_typer(telegram_app, name="telegram", help="Telegram bot：webhook 設定與本機 polling 試用")
     app.command("qr")(qr)

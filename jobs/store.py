@@ -135,7 +135,8 @@ class JobStore:
     def __init__(self, url: str, max_age_days: int = 60) -> None:
         self.url = url
         self.max_age_days = max_age_days
-        self.engine: Engine = sa.create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
+        self.engine: Engine = sa.create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"),
+                                               hide_parameters=True)  # errors never carry the values
         self.dialect = self.engine.dialect.name
         self._ready = False
         self._lock = threading.Lock()

@@ -14,6 +14,7 @@ the databases but not the search index. The sections:
     cases.config.CaseSettings          case database, staff console, outbox, webhook inbox
     jobs.config.JobsSettings           job listings database and paging
     knowledge_base.config.KBSettings   statutes and search index folders, encoder
+    cases.retention.RetentionSettings  retention timing, Rasa tracker location and keep times
 
 The root of the tree cannot live here: the layers (tests/test_architecture.py) forbid `labourbot`
 importing the packages above it, and no one process needs every section. So each process entry point
@@ -32,11 +33,13 @@ one parser (`sqlalchemy_url`), shared by the case store and the job listings.
 
 from __future__ import annotations
 
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional, Sequence, TypeVar, Union
 
-from pydantic import AliasChoices, Field, ValidationInfo, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +47,7 @@ ENV_FILE = PROJECT_ROOT / ".env"
 DEFAULT_DATA_DIR = PROJECT_ROOT / "var"
 PSYCOPG_SCHEME = "postgresql+psycopg://"  # psycopg 3, the PostgreSQL driver we install
 POSTGRES_SCHEMES = (PSYCOPG_SCHEME, "postgresql://", "postgres://")
+RASA_TOKEN_FILE = "rasa_token"  # in the data folder (never committed: var/ is git-ignored)
 
 # What `_env_file=` accepts: a file, several (later ones win), or None for no `.env` at all.
 EnvFile = Optional[Union[Path, str, Sequence[Union[Path, str]]]]
@@ -145,6 +149,9 @@ class Settings(DataSettings):
     rate_burst: int = 10  # messages a user may send at once (quiz taps), then one per rate_refill_s seconds
     rate_refill_s: float = 1.0
     rasa_parse_channel: bool = True  # intent comes with the answer (bot/rest_parse.py); off: extra tracker GET
+    # The token of Rasa's HTTP API (trackers, /status); unset: the one `labourbot serve` generated into
+    # <data_dir>/rasa_token (`rasa_token`).
+    rasa_token: SecretStr = SecretStr("")
 
     @property
     def rasa_base(self) -> str:
@@ -158,9 +165,36 @@ class Settings(DataSettings):
         return [f"http://127.0.0.1:{self.rasa_port + i}" for i in range(max(1, self.rasa_processes))]
 
     @property
+    def rasa_auth_token(self) -> str:
+        """The token Rasa was started with: the setting, else the data folder's file ("" when neither)."""
+        return rasa_token(self.data_dir, self.rasa_token.get_secret_value())
+
+    @property
     def gateway_base(self) -> str:
         host = "127.0.0.1" if self.gateway_host in ("0.0.0.0", "::") else self.gateway_host
         return self.gateway_url or f"http://{host}:{self.gateway_port}"
+
+
+def rasa_token(data_dir: Path, configured: str = "", *, create: bool = False) -> str:
+    """Rasa's API token: `configured` when set, else `<data_dir>/rasa_token`, written (owner-only) with a
+    fresh random token when `create` and it does not exist yet. Rasa's API would otherwise answer anyone
+    on the machine: any local process could read or rewrite every conversation."""
+    if configured.strip():
+        return configured.strip()
+    path = data_dir / RASA_TOKEN_FILE
+    if create and not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another `serve` wrote it first: use theirs
+            pass
+        else:
+            with os.fdopen(fd, "w") as file:
+                file.write(secrets.token_urlsafe(32))
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return ""
 
 
 @lru_cache(maxsize=1)

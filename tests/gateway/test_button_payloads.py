@@ -53,24 +53,22 @@ async def test_a_short_id_outlives_the_memory_that_made_it_and_old_rows_are_purg
 
 
 async def test_a_telegram_button_works_after_the_gateway_restarted(env, tmp_path, line_api, telegram_api):
+    """A button packed before a restart (its payload in the table, not in the new process's memory)."""
+    store = CaseStore(url=env)
+    try:
+        before_restart = PayloadStore(max_bytes=64, table=PayloadTable(store))
+        data = before_restart.pack(LONG_QUESTION)  # 126 bytes: more than Telegram's 64, so a short id
+        await before_restart.flush()
+    finally:
+        store.dispose()
+    assert data.startswith(PayloadStore.PREFIX) and stored_payloads(env)[data] == LONG_QUESTION
     chat = telegram_chat()
-    async with gateway(tmp_path, line_api, telegram_api) as client:
-        # Rasa is unreachable in this test: the answer is "try again" with a 再試一次 button that repeats the
-        # question, 126 bytes: more than Telegram's 64, so the button carries a short id.
-        assert (await client.post("/webhooks/telegram", json=telegram_text(chat, LONG_QUESTION),
-                                  headers=TG_HEADERS)).status_code == 200
-        await until(lambda: telegram_api.sent_to(chat))
-        markup = telegram_api.sent_to(chat)[0]["reply_markup"]
-        markup = json.loads(markup) if isinstance(markup, str) else markup
-        [data] = [b["callback_data"] for row in markup["inline_keyboard"] for b in row if b["text"] == "再試一次"]
-        assert data.startswith(PayloadStore.PREFIX)
-        await until(lambda: data in stored_payloads(env))
-    assert stored_payloads(env)[data] == LONG_QUESTION
     async with gateway(tmp_path, line_api, telegram_api) as client:  # restarted: its memory is empty
         assert (await client.post("/webhooks/telegram", json=telegram_button(chat, data),
                                   headers=TG_HEADERS)).status_code == 200
-        await until(lambda: len(telegram_api.sent_to(chat)) >= 2)
-    answer = telegram_api.sent_to(chat)[1]["text"]
+        await until(lambda: telegram_api.sent_to(chat))
+    answer = telegram_api.sent_to(chat)[0]["text"]
+    # Rasa is unreachable in this test: the question was read from the table and put to it.
     assert EXPIRED_BUTTON_REPLY[:8] not in answer and "請過一會兒再傳一次" in answer, answer
 
 
