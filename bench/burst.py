@@ -54,6 +54,7 @@ from fakes.secrets import LINE_SECRET, LINE_TOKEN, TELEGRAM_SECRET, TELEGRAM_TOK
 
 from channels.limits import RATE_LIMITED_REPLY  # noqa: E402
 from cli.serve import Stack, StackConfig  # noqa: E402
+from labourbot.config import rasa_token  # noqa: E402
 
 DATA = ROOT / "var" / "burst"
 ANSWER_TIMEOUT_S = 90.0
@@ -408,7 +409,8 @@ def rasa_direct(rasa_url: str, n: int = 60) -> list[str]:
             path = "/webhooks/rest_parse/webhook" if mode == "rest_parse" else "/webhooks/rest/webhook"
             client.post(path, json={"sender": sender, "message": QUESTIONS[i % 12]}).raise_for_status()
             if mode == "post+tracker":
-                client.get(f"/conversations/{sender}/tracker", params={"include_events": "NONE"})
+                client.get(f"/conversations/{sender}/tracker",
+                           params={"include_events": "NONE", "token": rasa_token(DATA)})
             with lock:
                 results[mode].append((time.perf_counter() - start) * 1000)
 
@@ -490,6 +492,9 @@ def main() -> None:
     prepare_data()
     World.line, World.telegram = IndexedLine(LINE_TOKEN).start(), IndexedTelegram(TELEGRAM_TOKEN).start()
     extra = channel_env(World.line.url, World.telegram.url)
+    # Every simulated student comes from 127.0.0.1, like a lecture hall behind one school NAT: the
+    # per-address limits are raised for the hall, as docs/deployment.md says to do for a campus session.
+    extra.update(LABOURBOT_ADDRESS_BURST="100000", LABOURBOT_ADDRESS_MAX_IN_FLIGHT="100000")
     extra.update(dict(kv.split("=", 1) for kv in args.env))
     databases: list[subprocess.Popen] = []
     config = StackConfig.ephemeral(DATA, rasa_processes=args.rasa_processes, extra_env=extra)

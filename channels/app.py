@@ -50,7 +50,8 @@ def create_app(settings: Settings | None = None, channel_settings: ChannelSettin
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rasa = RasaClient(settings.rasa_bases, timeout_s=settings.rasa_timeout_s,
-                          parse_channel=settings.rasa_parse_channel, max_in_flight=settings.rasa_max_in_flight)
+                          parse_channel=settings.rasa_parse_channel, max_in_flight=settings.rasa_max_in_flight,
+                          token=settings.rasa_auth_token)
         cases = CaseRuntime(case_settings)
         await cases.open_store()
         senders = open_senders(channel_settings, PayloadTable(cases.store))
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, channel_settings: ChannelSettin
             max_chars=settings.max_message_chars,
             cases=router,
             rate_limiter=RateLimiter(burst=settings.rate_burst, refill_s=settings.rate_refill_s),
+            admission=channel_settings.address_admission(),
         )
         app.state.rasa, app.state.cases, app.state.conversations = rasa, cases, conversations
         parts = GatewayParts(conversations, cases, senders)
@@ -77,6 +79,7 @@ def create_app(settings: Settings | None = None, channel_settings: ChannelSettin
             await rasa.close()
 
     app = FastAPI(title="臺南市勞動法令小幫手 gateway", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.trusted_proxies = channel_settings.trusted_networks  # whose X-Forwarded-For is believed
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)  # 413 before any route reads it
     app.include_router(rest.router)
     app.include_router(pending.router)  # staff replies for the pull channels (web chat, REST)

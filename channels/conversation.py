@@ -2,12 +2,15 @@
 
 Messages of one user are handled one at a time, in arrival order (`KeyedSerializer`, the gateway's one
 per-user ordering mechanism, also used by the LINE and Telegram channels around answer + send);
-different users run concurrently. Before Rasa: empty text, the rate limit, danger words (emergency
-numbers and a high-priority case), a case held by staff (channels/handoff.py), other languages.
+different users run concurrently. Before Rasa: empty text, the rate limits (per sender, and per client
+address on the web chat and REST, whose ids the client chooses), danger words (emergency numbers, always,
+and a high-priority case, at most a few per address), a case held by staff (channels/handoff.py), other
+languages.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,7 +20,7 @@ from channels.canned import UNAVAILABLE_REPLY, try_again_reply
 from channels.emergency import danger_reply
 from channels.language import REPLIES as FOREIGN_REPLIES
 from channels.language import foreign_language
-from channels.limits import RATE_LIMITED_REPLY, RateLimiter
+from channels.limits import BUSY_REPLY, RATE_LIMITED_REPLY, AddressAdmission, CaseDecision, RateLimiter
 from channels.rasa_client import RasaClient, RasaUnavailable
 from channels.replies import BotReply, OutMessage, build_reply
 from channels.tasks import KeyedSerializer
@@ -39,6 +42,9 @@ class Incoming:
     user_id: str  # id on that channel
     text: str
     metadata: dict[str, Any] | None = None
+    # The client address (channels/limits.py client_address) on channels whose ids the client chooses
+    # (web chat, REST); None where the platform signs who sent it (LINE, Telegram).
+    address: str | None = None
 
     @property
     def sender(self) -> str:
@@ -53,11 +59,13 @@ class ConversationService:
         max_chars: int = 2000,
         cases: "CaseRouter | None" = None,
         rate_limiter: RateLimiter | None = None,
+        admission: AddressAdmission | None = None,
     ) -> None:
         self.rasa = rasa
         self.max_chars = max_chars
         self.cases = cases  # None: no case store (the bot answers everything)
         self.rate_limiter = rate_limiter or RateLimiter()
+        self.admission = admission or AddressAdmission()
         self.serial = KeyedSerializer()
 
     async def handle(self, message: Incoming) -> BotReply:
@@ -65,21 +73,48 @@ class ConversationService:
         text = message.text or ""
         if not normalize(text):
             return BotReply(messages=[OutMessage(text=EMPTY_TEXT_REPLY, kind="empty_input")], intent="")
-        # Decided on arrival (token bucket per sender), answered in the user's order (under the lock).
-        allowed = self.rate_limiter.allow(message.sender)
+        # Decided on arrival (token buckets per sender, then per address), answered in the user's order
+        # (under the lock). A sender over its own rate does not use up its address's.
+        allowed = self.rate_limiter.allow(message.sender) and self.admission.allow(message.address)
         logger.info("received on %s%s", message.channel, "" if allowed else " (rate limited)")
         note = None
         if len(text) > self.max_chars:
             text, note = text[: self.max_chars], TOO_LONG_NOTE.format(limit=self.max_chars)
-        return await self.serial.run(message.sender, lambda: self._answer(message, text, note, allowed))
+        with self.admission.slot(message.address if allowed else None) as free:
+            if not free:  # the address has its share of messages in flight: a clear answer, at once
+                logger.info("web/rest address busy on %s", message.channel)
+                return await self._busy(message, text)
+            return await self.serial.run(message.sender, lambda: self._answer(message, text, note, allowed))
+
+    async def _busy(self, message: Incoming, text: str) -> BotReply:
+        if detect_danger(message.text):
+            return danger_reply(await self._urgent_case(message, text))
+        return BotReply(messages=[OutMessage(text=BUSY_REPLY, kind="busy")], intent="")
+
+    async def _urgent_case(self, message: Incoming, text: str) -> int | None:
+        """The urgent case's number, or None. Each urgent case alerts staff, and on the web chat and REST
+        anybody can send danger words under ever new ids: past `max_cases` per address in the window no
+        case is opened; the first one past it opens one combined note instead (its own sender per
+        address, so open_case raises that note rather than adding more), the rest are only logged."""
+        if self.cases is None:
+            return None
+        decision = self.admission.case_decision(message.address)
+        if decision is CaseDecision.OPEN:
+            return await self.cases.urgent(message, text)
+        logger.warning("urgent case flood from one address on %s: %s", message.channel, decision.value)
+        if decision is CaseDecision.NOTE:
+            digest = hashlib.sha256((message.address or "").encode()).hexdigest()[:16]
+            stand_in = Incoming(channel=message.channel, user_id=f"flood-{digest}", text=text)
+            await self.cases.urgent(stand_in, self.admission.flood_note(text))
+        return None
 
     async def _answer(self, message: Incoming, text: str, note: str | None, allowed: bool) -> BotReply:
+        # Before Rasa (docs/handoff.md): danger words get the emergency numbers and staff at once, even
+        # over the rate limit (never withheld); a case held by staff takes the message instead of the bot.
+        if detect_danger(message.text):  # over the rate: its earlier messages already told staff
+            return danger_reply(await self._urgent_case(message, text) if allowed else None)
         if not allowed:
             return BotReply(messages=[OutMessage(text=RATE_LIMITED_REPLY, kind="rate_limited")], intent="")
-        # Before Rasa (docs/handoff.md): danger words get the emergency numbers and staff at once;
-        # a case held by staff takes the message instead of the bot.
-        if detect_danger(message.text):
-            return danger_reply(await self.cases.urgent(message, text) if self.cases else None)
         if self.cases is not None:
             routed = await self.cases.before_rasa(message, text)
             if routed is not None:

@@ -15,6 +15,7 @@ from typing import Any, Optional
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 
 from cases.service import fetch_pending
+from channels.webchat.routes import CHAT_ID, ID_PATTERN
 
 router = APIRouter(include_in_schema=True)
 
@@ -49,8 +50,13 @@ async def rest_pending(request: Request, user: str = Path(min_length=1, max_leng
 
 
 @router.get("/chat/api/pending")
-async def web_pending(request: Request, user: str = Query(pattern=r"^[A-Za-z0-9_-]{8,64}$"),
+async def web_pending(request: Request, chat_id: Optional[str] = CHAT_ID,
+                      user: Optional[str] = Query(None, pattern=ID_PATTERN, deprecated=True),
                       after: Optional[int] = AFTER) -> dict[str, Any]:
-    """For the web chat page's polling: messages from staff for this anonymous id after the cursor
-    `after` (same shape as POST /chat/api/messages answers, plus each message's id)."""
-    return {"messages": [_message(m) for m in await _fetch(request, f"web:{user}", after)]}
+    """For the web chat page's polling: messages from staff for the anonymous id in X-Chat-Id after the
+    cursor `after` (same shape as POST /chat/api/messages answers, plus each message's id). The id in
+    the query (`user`) is read for one release when the header is absent (tests still send it there)."""
+    web_user = chat_id or user
+    if web_user is None:
+        raise HTTPException(422, "the X-Chat-Id header is missing")
+    return {"messages": [_message(m) for m in await _fetch(request, f"web:{web_user}", after)]}

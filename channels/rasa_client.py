@@ -10,12 +10,17 @@ silence.
 With several Rasa processes (LABOURBOT_RASA_PROCESSES), each conversation always goes to the same one
 (a stable hash of the sender id), so the per-conversation lock of Rasa's in-memory lock store is enough
 and the processes share one tracker store. Each process has its own gate and connections.
+
+Rasa's HTTP API (trackers, /status) is started with a token (`--auth-token`, cli/serve.py); every request
+carries it as `?token=`, as Rasa expects. A sender goes into a URL percent-encoded (`conversation_path`):
+an id is one path segment, never a path (`rest:/../line:U.../tracker` would reach another user's tracker).
 """
 
 from __future__ import annotations
 
 import asyncio
 import zlib
+from urllib.parse import quote
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,14 +46,25 @@ class _Shard:
     gate: asyncio.Semaphore
 
     @classmethod
-    def open(cls, base_url: str, timeout_s: float, max_in_flight: int) -> "_Shard":
+    def open(cls, base_url: str, timeout_s: float, max_in_flight: int, token: str = "") -> "_Shard":
         client = httpx.AsyncClient(
             base_url=base_url,
+            params={"token": token} if token else None,
             timeout=httpx.Timeout(timeout_s, connect=3.0),
             # a few connections beyond the gate for /status (health checks) while the gate is full
             limits=httpx.Limits(max_connections=max_in_flight + 4, max_keepalive_connections=max_in_flight),
         )
         return cls(client, asyncio.Semaphore(max_in_flight))
+
+
+def conversation_path(sender: str, tail: str) -> str:
+    """`/conversations/<sender>/<tail>` with the sender as one segment. Rasa's router (Sanic) does not
+    decode the segment, so the characters of real ids (letters, digits, _ . - ~ : @) stay as they are,
+    and only the others (/ ? # % space ...) are encoded: they then name a conversation of their own."""
+    segment = quote(sender, safe=":@")
+    if segment in (".", ".."):  # a dot segment would be resolved away by the URL
+        segment = segment.replace(".", "%2E")
+    return f"/conversations/{segment}/{tail}"
 
 
 def shard_index(sender: str, shards: int) -> int:
@@ -58,13 +74,13 @@ def shard_index(sender: str, shards: int) -> int:
 
 class RasaClient:
     def __init__(self, base_url: str | Sequence[str], timeout_s: float = 30.0, parse_channel: bool = True,
-                 max_in_flight: int = 16) -> None:
+                 max_in_flight: int = 16, token: str = "") -> None:
         self.parse_channel = parse_channel  # one call per message via bot/rest_parse.py (off: REST + tracker)
         self.timeout_s = timeout_s
         bases = [base_url] if isinstance(base_url, str) else list(base_url)
         if not bases:
             raise ValueError("at least one Rasa address is needed")
-        self._shards = [_Shard.open(base, timeout_s, max_in_flight) for base in bases]
+        self._shards = [_Shard.open(base, timeout_s, max_in_flight, token) for base in bases]
 
     async def close(self) -> None:
         for shard in self._shards:
@@ -118,7 +134,7 @@ class RasaClient:
         """Intent and confidence of the sender's latest message, from the tracker."""
         try:
             response = await self._request(
-                sender, "GET", f"/conversations/{sender}/tracker", params={"include_events": "NONE"}
+                sender, "GET", conversation_path(sender, "tracker"), params={"include_events": "NONE"}
             )
             response.raise_for_status()
         except httpx.HTTPError as exc:
@@ -130,7 +146,7 @@ class RasaClient:
         """The events of the sender's conversation since its last restart, from the process that holds it."""
         try:
             async with asyncio.timeout(timeout_s):
-                response = await self._request(sender, "GET", f"/conversations/{sender}/tracker",
+                response = await self._request(sender, "GET", conversation_path(sender, "tracker"),
                                                params={"include_events": "AFTER_RESTART"})
             response.raise_for_status()
             events = response.json().get("events")

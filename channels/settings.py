@@ -12,10 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pydantic import SecretStr, field_validator
+from ipaddress import IPv4Network, IPv6Network
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from cases.config import CaseSettings
+from channels.limits import AddressAdmission, network_list
 from labourbot.config import ENV_FILE, EnvFile, LabourbotSettings, Settings
 
 _TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -36,6 +39,36 @@ class ChannelSettings(LabourbotSettings):
     telegram_bot_token: SecretStr = SecretStr("")
     telegram_webhook_secret: SecretStr = SecretStr("")
     telegram_api_base: str = "https://api.telegram.org"
+
+    # Web chat and REST: their ids are chosen by the client, so each client address is limited too
+    # (channels/limits.py AddressAdmission). The address is the peer's, or X-Forwarded-For's read back
+    # through these proxies only (comma-separated addresses or networks; default none: never believed).
+    trusted_proxies: str = Field("", validation_alias=AliasChoices("LABOURBOT_TRUSTED_PROXIES", "trusted_proxies"))
+    address_burst: int = Field(60, validation_alias=AliasChoices("LABOURBOT_ADDRESS_BURST", "address_burst"))
+    address_refill_s: float = Field(
+        0.5, validation_alias=AliasChoices("LABOURBOT_ADDRESS_REFILL_S", "address_refill_s"))
+    address_max_in_flight: int = Field(
+        8, validation_alias=AliasChoices("LABOURBOT_ADDRESS_MAX_IN_FLIGHT", "address_max_in_flight"))
+    address_max_cases: int = Field(
+        3, validation_alias=AliasChoices("LABOURBOT_ADDRESS_MAX_CASES", "address_max_cases"))
+    address_case_window_s: float = Field(
+        600.0, validation_alias=AliasChoices("LABOURBOT_ADDRESS_CASE_WINDOW_S", "address_case_window_s"))
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_parse(cls, value: str) -> str:
+        network_list(value)  # a typo fails at start, not by silently trusting nobody
+        return value
+
+    @property
+    def trusted_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        return network_list(self.trusted_proxies)
+
+    def address_admission(self) -> AddressAdmission:
+        """The per-address limits of the web chat and REST, as set here."""
+        return AddressAdmission(burst=self.address_burst, refill_s=self.address_refill_s,
+                                max_in_flight=self.address_max_in_flight, max_cases=self.address_max_cases,
+                                case_window_s=self.address_case_window_s)
 
     @field_validator("line_api_base", "line_data_api_base", "telegram_api_base")
     @classmethod

@@ -78,7 +78,8 @@ def poll() -> None:
     typer.echo("Telegram polling 中（Ctrl-C 結束）…")
     try:
         run_polling(
-            ChannelSettings(), settings.rasa_base, settings.rasa_timeout_s, settings.max_message_chars
+            ChannelSettings(), settings.rasa_base, settings.rasa_timeout_s, settings.max_message_chars,
+            rasa_token=settings.rasa_auth_token,
         )
     except ValueError as exc:
         _fail(str(exc))

@@ -30,10 +30,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
+from urllib.parse import quote
 
 import httpx
 
-from labourbot.config import PROJECT_ROOT
+from labourbot.config import PROJECT_ROOT, Settings, rasa_token
 
 # Rasa is started through bot/run.py, which installs bot/rasa_patches.py and then runs Rasa's own CLI.
 RASA_PYTHON = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
@@ -314,13 +315,17 @@ class Stack:
         self.guard = GroupGuard(config.data_dir / "logs" / "guard.log")
         c = config
         py = sys.executable
+        # Rasa's HTTP API answers only with this token (LABOURBOT_RASA_TOKEN, else generated once into the
+        # data folder); the gateway reads the same setting or file (Settings.rasa_auth_token).
+        token = rasa_token(c.data_dir, c.extra_env.get("LABOURBOT_RASA_TOKEN")
+                           or Settings(data_dir=c.data_dir).rasa_token.get_secret_value(), create=True)
         # One or more Rasa processes ("rasa", "rasa-2", ...); the gateway gives each conversation to one.
         self.services = [
             Service("rasa" if i == 0 else f"rasa-{i + 1}",
                     [str(RASA_PYTHON), "-m", "bot.run", "run", "--enable-api", "--interface", "127.0.0.1",
-                     "--port", str(port), "--model", str(c.model_path),
+                     "--port", str(port), "--model", str(c.model_path), "--auth-token", token,
                      "--endpoints", str(c.endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml")],
-                    f"http://127.0.0.1:{port}/status", port)
+                    f"http://127.0.0.1:{port}/status?token={quote(token, safe='')}", port)
             for i, port in enumerate(c.rasa_ports)
         ] + [
             Service("actions", [py, "-m", "rasa_sdk", "--actions", "actions", "--port", str(c.action_port)],

@@ -52,6 +52,10 @@ logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000
 WEBHOOK_PATH = "/webhooks/line"
+# An event is deduplicated by its key only while its inbox row lives (inbox_keep_days after it was done).
+# Older events are dropped: a signed request captured once and replayed after its row was purged would
+# otherwise be answered again. The margin covers the clock difference between LINE and us.
+EVENT_AGE_MARGIN_S = 3600.0
 
 
 class LineChannel:
@@ -111,6 +115,7 @@ class LineChannel:
         new = inbox_events(text, events)
         if new is None:
             return JSONResponse({"detail": "malformed body"}, status_code=400)
+        new, events = self._recent(new, events)
         try:
             rows = await self.inbox.accept(new)
         except Exception as exc:  # never 200 for an event that is not stored: LINE redelivers after a 503
@@ -123,6 +128,18 @@ class LineChannel:
         for row in rows:
             self._spawn(row, by_key[row.event_key], received)
         return JSONResponse({})
+
+    def _recent(self, new: list[inbox.NewEvent], events: list[Any]) -> tuple[list[inbox.NewEvent], list[Any]]:
+        """The events young enough for the inbox's dedupe to know them (answered 200 all the same)."""
+        assert self.inbox is not None
+        max_age_ms = (self.inbox.keep_days * 86400 - EVENT_AGE_MARGIN_S) * 1000
+        now_ms = time.time() * 1000
+        kept = [(item, event) for item, event in zip(new, events, strict=True)
+                if not isinstance(getattr(event, "timestamp", None), int) or now_ms - event.timestamp < max_age_ms]
+        if len(kept) < len(new):
+            logger.warning("line: %d events older than %.1f days dropped (a replayed request?)",
+                           len(new) - len(kept), max_age_ms / 86_400_000)
+        return [item for item, _ in kept], [event for _, event in kept]
 
     def _spawn(self, row: inbox.InboxRow, event: Any, received: float) -> None:
         self.tasks.spawn(self.serial.run(row.sender, lambda: self.handle(row, event, received)))

@@ -302,7 +302,8 @@ async def webhook_info(settings: ChannelSettings) -> dict[str, Any]:
 
 
 def run_polling(
-    settings: ChannelSettings, rasa_base: str, rasa_timeout_s: float = 30.0, max_chars: int = 2000
+    settings: ChannelSettings, rasa_base: str, rasa_timeout_s: float = 30.0, max_chars: int = 2000,
+    rasa_token: str = "",
 ) -> None:
     """Long-poll Telegram (no public URL needed) and answer through Rasa at `rasa_base`. Blocks until
     Ctrl-C. Telegram allows polling only while no webhook is set: this removes the webhook."""
@@ -314,7 +315,7 @@ def run_polling(
     rasa: dict[str, RasaClient] = {}
 
     async def post_init(app: Application) -> None:
-        rasa["client"] = RasaClient(rasa_base, timeout_s=rasa_timeout_s)
+        rasa["client"] = RasaClient(rasa_base, timeout_s=rasa_timeout_s, token=rasa_token)
         app.bot_data[DEPS_KEY] = make_deps(ConversationService(rasa["client"], max_chars=max_chars))
 
     async def post_shutdown(app: Application) -> None:

@@ -35,7 +35,7 @@ from sqlalchemy import select
 from cases.config import CaseSettings
 from cases.db import CaseStore
 from cases.models import Case, OutboxMessage
-from labourbot.config import PROJECT_ROOT
+from labourbot.config import PROJECT_ROOT, rasa_token
 from cli.serve import Stack, StackConfig
 
 pytestmark = [pytest.mark.e2e, pytest.mark.cases]
@@ -180,7 +180,9 @@ def open_case_on_line(h: HandoffStack, user: str) -> int:
 
 
 def rasa_user_texts(h: HandoffStack, sender: str) -> list[str]:
-    tracker = httpx.get(f"{h.stack.config.rasa_url}/conversations/{sender}/tracker", timeout=30).json()
+    token = rasa_token(h.stack.config.data_dir)  # Rasa's API answers only with the stack's token
+    tracker = httpx.get(f"{h.stack.config.rasa_url}/conversations/{sender}/tracker", params={"token": token},
+                        timeout=30).json()
     return [e.get("text") for e in tracker.get("events", []) if e.get("event") == "user"]
 
 

@@ -43,7 +43,7 @@ from cases.db import CaseStore
 from cases.models import Case, CaseMessage, OutboxMessage
 from cases.service import add_staff_user, assign
 from channels.conversation import UNAVAILABLE_REPLY
-from labourbot.config import PROJECT_ROOT
+from labourbot.config import PROJECT_ROOT, rasa_token
 
 pytestmark = pytest.mark.e2e  # not `cases`: it locks SQLite files, the PostgreSQL run has nothing to lock
 
@@ -230,7 +230,9 @@ def test_cases_db_locked_danger_words_get_the_emergency_numbers_and_the_case_is_
 
 
 def rasa_user_texts(h: Any, sender: str) -> list[str]:
-    tracker = httpx.get(f"{h.stack.config.rasa_url}/conversations/{sender}/tracker", timeout=30).json()
+    token = rasa_token(h.stack.config.data_dir)  # Rasa's API answers only with the stack's token
+    tracker = httpx.get(f"{h.stack.config.rasa_url}/conversations/{sender}/tracker", params={"token": token},
+                        timeout=30).json()
     return [e.get("text") for e in tracker.get("events", []) if e.get("event") == "user"]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import tempfile
+import time
 from functools import cache
 from typing import Any
 
@@ -155,7 +156,9 @@ def test_line_a_wrong_signature_is_always_401_and_nothing_is_processed(body, sig
 def test_line_the_recorded_payload_reaches_the_conversation():
     async def scenario() -> None:
         app, channel, conversations = line_app()
-        body = json.dumps(fixture("line/text_message.json")).encode()
+        payload = fixture("line/text_message.json")
+        payload["events"][0]["timestamp"] = int(time.time() * 1000)  # recorded long ago: now, as LINE sends it
+        body = json.dumps(payload).encode()
         response = await post(app, "/webhooks/line", body, {"X-Line-Signature": sign(body, LINE_SECRET)})
         assert response.status_code == 200
         await channel.tasks.drain()

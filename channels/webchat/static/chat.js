@@ -137,8 +137,8 @@
     try {
       const response = await fetch(API, {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ user: userId, text: text }),
+        headers: { "Content-Type": "application/json", "X-Chat-Id": userId },
+        body: JSON.stringify({ text: text }),
       });
       if (!response.ok) throw new Error("HTTP " + response.status);
       const data = await response.json();
@@ -202,9 +202,9 @@
   // Replies from bureau staff (a handed-off case) arrive by polling with a cursor, the id of the last
   // one shown: the server acknowledges up to it and keeps later ones until a poll acknowledges them,
   // so a response lost on the way (a phone's network) is fetched again. An id already shown is skipped,
-  // so a message is never shown twice.
+  // so a message is never shown twice. The anonymous id goes in the X-Chat-Id header, never in the URL.
   function pendingUrl() {
-    const params = new URLSearchParams({ user: userId });
+    const params = new URLSearchParams();
     if (cursor !== null) params.set("after", String(cursor));
     return PENDING + "?" + params.toString();
   }
@@ -223,7 +223,7 @@
   async function pollPending() {
     const asked = userId;
     try {
-      const response = await fetch(pendingUrl(), { cache: "no-store" });
+      const response = await fetch(pendingUrl(), { cache: "no-store", headers: { "X-Chat-Id": asked } });
       if (response.ok) {
         const data = await response.json();
         if (asked === userId) showPending(data.messages || []);  // not for a conversation just cleared
