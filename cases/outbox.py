@@ -158,11 +158,14 @@ class OutboxWorker:
         try:
             await self.sender.send(row.message)
         except DeliveryError as exc:
-            await self._record(row, lambda: self.mark_failed(row, exc.reason, exc.retriable))
+            # Values bound now: a write the database refused runs again later, after `exc` is gone.
+            reason, retriable = exc.reason, exc.retriable
+            await self._record(row, lambda: self.mark_failed(row, reason, retriable))
             return
         except Exception as exc:  # a bug in sending must not kill the worker; retry later
             logger.error("outbox: row %s failed unexpectedly", row.id, exc_info=exc)
-            await self._record(row, lambda: self.mark_failed(row, type(exc).__name__, True))
+            name = type(exc).__name__
+            await self._record(row, lambda: self.mark_failed(row, name, True))
             return
         await self._record(row, lambda: self.mark_sent(row))
 

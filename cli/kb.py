@@ -130,7 +130,7 @@ def import_law(
                 line += "（選錄條文；全部匯入請加 --all-articles）"
             typer.echo(line)
             if ch.status == "refused":
-                typer.echo(f"  匯入的版本比已存的舊；如確定要取代請加 --force")
+                typer.echo("  匯入的版本比已存的舊；如確定要取代請加 --force")
             if ch.status in ("updated", "forced"):
                 for label, items in (("新增", ch.added), ("刪除", ch.removed), ("修正", ch.modified)):
                     if items:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 from ._common import CalcResult, Number, fmt_money, round_half_up, to_fraction
 

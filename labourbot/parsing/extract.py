@@ -375,7 +375,6 @@ def extract_calc_values(text: str, today: date | None = None) -> CalcValues:
     """Every calculator value stated in ``text`` (see :class:`CalcValues`)."""
     s = normalize_message(text)
     mask = bytearray(len(s))
-    spans: list[_Span] = []
 
     for pattern in (_ARTICLE, _PHONE):
         for m in _matches(pattern, s, mask):
