@@ -9,9 +9,12 @@ ASGITransport sets the peer address, so no proxy header is needed and nothing le
   (b) a flood of web chat messages under a fresh id each, from one address, while --users other
       users (each at their own address) send normally: their answer times, p50 and p95;
   (c) how many of the flood's messages were admitted (answered by the bot) and how many were refused
-      (rate limited, busy).
+      (rate limited, busy);
+  (d) --passwords wrong passwords against one staff account on the console, from one address and
+      from a fresh address each time: how many were answered by an argon2 check (counted by wrapping
+      argon2's own verify), how many were refused as locked, and after how many the account locked.
 
-Usage: .venv/bin/python bench/abuse.py [--flood 600] [--users 10] [--rounds 5]
+Usage: .venv/bin/python bench/abuse.py [--flood 600] [--users 10] [--rounds 5] [--passwords 1000]
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import re
 import statistics
 import sys
 import tempfile
@@ -140,6 +144,66 @@ async def measure_flood(args: argparse.Namespace, rasa_url: str, data_dir: Path)
     return lines
 
 
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+async def guess(app: Any, name: str, attempts: int, fresh_addresses: bool) -> str:
+    """(d): `attempts` wrong passwords for `name`; one address, or a fresh one per attempt."""
+    import argon2
+
+    checks = 0
+    verify = argon2.PasswordHasher.verify
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        nonlocal checks
+        checks += 1
+        return verify(self, *args, **kwargs)
+
+    argon2.PasswordHasher.verify = counted  # type: ignore[method-assign]
+    statuses: Counter[int] = Counter()
+    first_locked = None
+    started = time.perf_counter()
+    try:
+        for i in range(attempts):
+            peer = (f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}" if fresh_addresses else "192.0.2.50", 40000)
+            transport = httpx.ASGITransport(app=app, client=peer)
+            async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
+                form = await client.get("/console/login")
+                token = CSRF.search(form.text).group(1)  # type: ignore[union-attr]
+                before = checks
+                response = await client.post("/console/login",
+                                             data={"name": name, "password": f"wrong-{i}", "csrf": token})
+                statuses[response.status_code] += 1
+                if first_locked is None and checks == before and response.status_code == 401:
+                    first_locked = i + 1
+    finally:
+        argon2.PasswordHasher.verify = verify  # type: ignore[method-assign]
+    where = "a fresh address each" if fresh_addresses else "one address"
+    return (f"(d) {attempts} wrong passwords for one account from {where}: {checks} argon2 checks, "
+            f"account locked from attempt {first_locked}, answers {dict(statuses)}, "
+            f"{time.perf_counter() - started:.1f} s")
+
+
+async def measure_passwords(args: argparse.Namespace, rasa_url: str, data_dir: Path) -> list[str]:
+    import os
+
+    from cases.db import CaseStore
+    from cases.service import add_staff_user
+
+    os.environ.update(LABOURBOT_CONSOLE_SECRET="b" * 40, LABOURBOT_CONSOLE_COOKIE_SECURE="false")
+    settings = Settings(_env_file=None, rasa_url=rasa_url, data_dir=data_dir)
+    app = create_app(settings, ChannelSettings(_env_file=None))
+    lines = []
+    async with app.router.lifespan_context(app):
+        store: CaseStore = app.state.cases.store
+        with store.session() as session:
+            add_staff_user(session, "alice", "staff", "correct horse battery staple")
+            add_staff_user(session, "bob", "staff", "correct horse battery staple")
+        lines.append(await guess(app, "alice", args.passwords, fresh_addresses=False))
+        lines.append(await guess(app, "bob", args.passwords, fresh_addresses=True))
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--flood", type=int, default=600, help="messages in the flood (fresh id each)")
@@ -148,6 +212,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="messages per normal user")
     parser.add_argument("--digits", type=int, default=2000, help="digits of the scam ad's pay figure")
     parser.add_argument("--scam-timeout", type=float, default=30.0)
+    parser.add_argument("--passwords", type=int, default=1000, help="wrong console passwords to try")
     args = parser.parse_args()
     args.flood = min(args.flood, 5000)  # bounded: this is a measurement, not a load test
     print(measure_scam(args.digits, args.scam_timeout), flush=True)
@@ -158,6 +223,10 @@ def main() -> None:
 
             os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'cases.db'}"
             for line in asyncio.run(measure_flood(args, rasa.url, Path(folder))):
+                print(line, flush=True)
+        with tempfile.TemporaryDirectory(prefix="labourbot-abuse-") as folder:
+            os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'cases.db'}"
+            for line in asyncio.run(measure_passwords(args, rasa.url, Path(folder))):
                 print(line, flush=True)
     finally:
         rasa.stop()
