@@ -6,6 +6,7 @@ action_search_jobs; the criteria of the last search are kept in the slot job_cri
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from datetime import datetime
@@ -25,6 +26,11 @@ logger = logging.getLogger(__name__)
 TAIPEI = ZoneInfo("Asia/Taipei")
 RISK_HEADLINES = {"high": "🔴 詐騙風險：高", "medium": "🟠 詐騙風險：中", "low": "🟢 詐騙風險：低"}
 SCAM_TIPS_BUTTON = button("求職防騙須知", choose_topic("job_scam"))
+# The scam check runs in a thread with this budget (its patterns are linear: tests/unit/test_regex_safety.py;
+# the budget is the net under them). A thread cannot be stopped: over budget, the user is answered at once.
+SCAM_CHECK_BUDGET_S = 3.0
+SCAM_CHECK_TOO_LONG = ("這段文字太長，我沒辦法一次看完 🙏 請只貼上徵才廣告或對方訊息的重點（薪水、工作內容、"
+                       "要您做的事，例如繳錢、給存摺或加 LINE），我再幫您看；也可以點「找真人」。")
 
 
 def _entities(tracker: Tracker) -> Dict[str, List[str]]:
@@ -132,10 +138,22 @@ class ActionCheckJobScam(Action):
         from scam import check_text, describes_job_offer
 
         text = tracker.latest_message.get("text") or ""
-        if len(normalize(text)) >= 12 and not describes_job_offer(text):
-            # A question about the law or one's own job, not an offer to check: no risk verdict.
+
+        def assess() -> Any:
+            """None for a question about the law or one's own job (no verdict), else the report."""
+            if len(normalize(text)) >= 12 and not describes_job_offer(text):
+                return None
+            return check_text(text)
+
+        try:  # off the action server's event loop, within a budget: other users' answers never wait on it
+            report = await asyncio.wait_for(asyncio.to_thread(assess), timeout=SCAM_CHECK_BUDGET_S)
+        except asyncio.TimeoutError:
+            logger.warning("scam check over its %.1f s budget (%d characters)", SCAM_CHECK_BUDGET_S, len(text))
+            say(dispatcher, SCAM_CHECK_TOO_LONG, buttons=[SCAM_TIPS_BUTTON, human_button()], topic="job_scam",
+                kind="scam_check_prompt")
+            return [SlotSet("topic", "job_scam")]
+        if report is None:
             return answer_question(dispatcher, text, "job_scam")
-        report = check_text(text)
         if not report.signals and len(normalize(text)) < 12:
             say(dispatcher, "請把徵才廣告、對方傳的訊息，或您遇到的情況貼上來，我幫您看看有沒有詐騙的警訊。"
                 "例如：「在家打字日領3000，要先加LINE並提供存摺」。",

@@ -89,6 +89,30 @@ async def test_scam_check_without_an_ad_asks_for_it():
     assert dispatcher.messages[0]["custom"]["meta"]["kind"] == "scam_check_prompt"
 
 
+async def test_a_scam_check_over_its_budget_answers_at_once_and_never_holds_the_loop(monkeypatch):
+    """The check runs in a thread: while it works the action server's loop keeps turning, and past its
+    budget the person gets a clear answer instead of a wait."""
+    import asyncio
+
+    import actions.jobs
+
+    monkeypatch.setattr(actions.jobs, "SCAM_CHECK_BUDGET_S", 0.0)
+    ticks = 0
+
+    async def other_users() -> None:
+        nonlocal ticks
+        for _ in range(3):
+            ticks += 1
+            await asyncio.sleep(0)
+
+    dispatcher = CollectingDispatcher()
+    ad = "在家打字日領3000 要先繳保證金 加LINE " * 50
+    await asyncio.gather(ActionCheckJobScam().run(dispatcher, tracker(ad, "check_job_scam"), {}), other_users())
+    [message] = dispatcher.messages
+    assert message["custom"]["meta"]["kind"] == "scam_check_prompt" and "太長" in message["text"]
+    assert ticks == 3
+
+
 async def test_on_line_a_job_list_is_a_carousel(sample_db):
     from channels.line.render import render
     from channels.payloads import PayloadStore
