@@ -43,6 +43,7 @@ logger = logging.getLogger(__name__)
 RATING = re.compile(r'^/rate_case\s*(\{.*\})\s*$', re.S)
 BARE_SCORE = re.compile(r"^\s*([1-5])\s*(?:分\s*)?$")
 SURVEY_WINDOW = timedelta(hours=24)
+HELD_ACK = "您的訊息已轉給負責案件 #{case_id} 的同仁，同仁回覆會顯示在這裡。之後的訊息也會直接轉給同仁。"
 URGENT_RETRY_DELAYS_S = (1, 2, 5, 10, 30, 60, 120, 300, 600)  # ~19 min in all
 
 
@@ -95,7 +96,7 @@ class CaseRouter:
             return try_again_reply(text)
         logger.info("cases: message of case #%s passed to staff", case_id)
         if first:
-            return _reply(texts.HELD_ACK.format(case_id=case_id), "case_ack", case_id=case_id)
+            return _reply(HELD_ACK.format(case_id=case_id), "case_ack", case_id=case_id)
         return BotReply(messages=[], intent="")  # staff hold the conversation: the bot stays quiet
 
     def _rating(self, sender: str, text: str) -> Optional[BotReply]:

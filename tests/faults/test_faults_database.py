@@ -44,6 +44,8 @@ from cases.models import Case, CaseMessage, OutboxMessage
 from cases.service import add_staff_user, assign
 from channels.conversation import UNAVAILABLE_REPLY
 from labourbot.config import PROJECT_ROOT, rasa_token
+from channels.handoff import HELD_ACK
+from channels.emergency import EMERGENCY_NO_CASE
 
 pytestmark = pytest.mark.e2e  # not `cases`: it locks SQLite files, the PostgreSQL run has nothing to lock
 
@@ -201,7 +203,7 @@ def test_cases_db_locked_router_bot_answers_free_users_and_held_users_are_asked_
     assert thread == [], "nothing half-written"
 
     again, _ = rest(h, held_user, question)  # the 再試一次 button sends the same text
-    assert again["text"] == texts.HELD_ACK.format(case_id=case_id)
+    assert again["text"] == HELD_ACK.format(case_id=case_id)
     with h.store.read() as s:
         thread = list(s.scalars(select(CaseMessage.text).where(CaseMessage.case_id == case_id,
                                                                CaseMessage.part == "thread",
@@ -216,7 +218,7 @@ def test_cases_db_locked_danger_words_get_the_emergency_numbers_and_the_case_is_
         answer, took = rest(h, user, "被老闆罵到不想活了")
         assert cases_of(h, sender) == []
     assert "110" in answer["text"] and "1925" in answer["text"] and took < 15
-    assert texts.EMERGENCY_NO_CASE in answer["text"], "no case number promised that was not written"
+    assert EMERGENCY_NO_CASE in answer["text"], "no case number promised that was not written"
     deadline = time.monotonic() + 30
     while not cases_of(h, sender):  # the gateway retries the urgent case in the background
         assert time.monotonic() < deadline, "the urgent case was lost"
