@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from cases.detect import detect_danger
 from channels.canned import UNAVAILABLE_REPLY, try_again_reply
@@ -26,8 +26,6 @@ from channels.replies import BotReply, OutMessage, build_reply
 from channels.tasks import KeyedSerializer
 from labourbot.textnorm import normalize
 
-if TYPE_CHECKING:
-    from channels.handoff import CaseRouter
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +50,24 @@ class Incoming:
         return f"{self.channel}:{self.user_id}"
 
 
+class CaseGate(Protocol):
+    """What the conversation asks of the case store before Rasa (channels/handoff.py `CaseRouter`)."""
+
+    async def urgent(self, message: Incoming, text: str) -> int | None:
+        """Open or raise a high-priority case for danger words; its number, or None."""
+        ...
+
+    async def before_rasa(self, message: Incoming, text: str) -> BotReply | None:
+        """A reply that replaces the bot's (a rating, a message for staff), or None."""
+        ...
+
+
 class ConversationService:
     def __init__(
         self,
         rasa: RasaClient,
         max_chars: int = 2000,
-        cases: "CaseRouter | None" = None,
+        cases: CaseGate | None = None,
         rate_limiter: RateLimiter | None = None,
         admission: AddressAdmission | None = None,
     ) -> None:

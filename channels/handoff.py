@@ -16,7 +16,7 @@ import json
 import logging
 import re
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 from sqlalchemy import select
 
@@ -30,13 +30,12 @@ from cases.retention import Job, RetentionSettings, RetentionTask, purge_cases_j
 from cases.service import CaseDraft, TranscriptLine, open_case, record_rating, route_user_message
 from cases.transcript import transcript_from_events
 from channels.canned import try_again_reply
+from channels.conversation import Incoming
 from channels.inbox import Inbox
 from channels.payloads import PayloadTable
 from channels.rasa_client import RasaClient, RasaUnavailable
 from channels.replies import BotReply, OutMessage
 
-if TYPE_CHECKING:
-    from channels.conversation import Incoming
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +59,7 @@ class CaseRouter:
 
     # ---- 2 and 3: before Rasa --------------------------------------------------------------------------
 
-    async def before_rasa(self, message: "Incoming", text: str) -> Optional[BotReply]:
+    async def before_rasa(self, message: Incoming, text: str) -> Optional[BotReply]:
         """A reply that replaces the bot's (rating stored, message passed to staff), or None.
 
         When the case store cannot be read (locked, down), nobody can tell whether staff hold this
@@ -127,7 +126,7 @@ class CaseRouter:
 
     # ---- 1: danger -------------------------------------------------------------------------------------
 
-    async def urgent(self, message: "Incoming", text: str, topic: str = "other") -> Optional[int]:
+    async def urgent(self, message: Incoming, text: str, topic: str = "other") -> Optional[int]:
         """Open (or raise) a high-priority case for a message with danger words; its number, or None."""
         lines = await self._recent_turns(message.sender)
         lines.append(TranscriptLine("user", text, utcnow()))

@@ -66,7 +66,7 @@ def open_senders(settings: ChannelSettings, table: PayloadTable | None) -> Platf
         line_payloads = PayloadStore(max_bytes=MAX_DATA_CHARS, table=table)
         senders["line"] = LineOutboxSender(line, line_payloads)
     if not settings.telegram_token_missing:
-        from channels.telegram.channel import make_bot
+        from channels.telegram.bot import make_bot
         from channels.telegram.outbox import TelegramOutboxSender
         from channels.telegram.render import MAX_CALLBACK_BYTES
 

@@ -7,8 +7,8 @@ Layers, top to bottom (a package may import its own layer's code and anything be
     cases | knowledge_base | jobs | scam | quiz    libraries
     labourbot                             ground floor: settings, law math, parsing, text helpers
 
-Imports inside functions count too (a lazy import is still a dependency), except those under
-`if TYPE_CHECKING:`, which never run.
+Imports inside functions count too (a lazy import is still a dependency), and so do those under
+`if TYPE_CHECKING:`: a cycle of type hints is still two modules that cannot be understood apart.
 """
 
 from __future__ import annotations
@@ -40,12 +40,6 @@ def _modules() -> dict[str, Path]:
     return found
 
 
-def _is_type_checking(node: ast.If) -> bool:
-    test = node.test
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
-
-
 def _imports(module: str, path: Path, known: set[str]) -> set[str]:
     """The project modules `module` imports (resolved to the longest known module name)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -53,10 +47,6 @@ def _imports(module: str, path: Path, known: set[str]) -> set[str]:
 
     def visit(node: ast.AST) -> None:
         for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.If) and _is_type_checking(child):
-                for sub in child.orelse:
-                    visit(sub)
-                continue
             if isinstance(child, ast.Import):
                 names.update(alias.name for alias in child.names)
             elif isinstance(child, ast.ImportFrom):
@@ -77,8 +67,9 @@ def _imports(module: str, path: Path, known: set[str]) -> set[str]:
             parts.pop()
         if parts:
             resolved.add(".".join(parts))
-    resolved.discard(module)
-    return resolved
+    # A module's own parent packages are imported with it anyway (`from . import config`): not a dependency.
+    parts = module.split(".")
+    return resolved - {".".join(parts[:n]) for n in range(1, len(parts) + 1)}
 
 
 def import_graph() -> dict[str, set[str]]:

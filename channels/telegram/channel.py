@@ -33,13 +33,14 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
-from telegram import Bot, Update
+from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
 from cases.outbox import DeliveryError
 from channels import inbox
 from channels.settings import ChannelSettings
+from channels.telegram.bot import bot_urls, make_bot
 from channels.telegram.handlers import DEPS_KEY, StoredAnswer, make_deps, register
 from channels.telegram.processor import PerChatUpdateProcessor, chat_key
 from channels.telegram.render import StoredReply
@@ -55,15 +56,11 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 MAX_BODY_BYTES = 1_000_000
 
 
-def _bot_urls(settings: ChannelSettings) -> tuple[str, str]:
-    return f"{settings.telegram_api_base}/bot", f"{settings.telegram_api_base}/file/bot"
-
-
 def build_application(
     settings: ChannelSettings, *, webhook: bool, post_init: Any = None, post_shutdown: Any = None
 ) -> Application:
     """The PTB Application for our handlers; no Updater in webhook mode (the gateway feeds the queue)."""
-    base_url, base_file_url = _bot_urls(settings)
+    base_url, base_file_url = bot_urls(settings)
     builder = (
         Application.builder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -84,11 +81,6 @@ def build_application(
     application = builder.build()
     register(application)
     return application
-
-
-def make_bot(settings: ChannelSettings) -> Bot:
-    base_url, base_file_url = _bot_urls(settings)
-    return Bot(settings.telegram_bot_token.get_secret_value(), base_url=base_url, base_file_url=base_file_url)
 
 
 class TelegramChannel:

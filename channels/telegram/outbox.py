@@ -77,7 +77,7 @@ async def send_message(bot: Bot, chat_id: int | str, message: TelegramMessage) -
 class TelegramOutboxSender:
     """cases.outbox.Sender for destination "telegram".
 
-    `bot`: a telegram.Bot pointed at TELEGRAM_API_BASE (channel.make_bot(settings)); it is initialized
+    `bot`: a telegram.Bot pointed at TELEGRAM_API_BASE (channels.telegram.bot.make_bot(settings)); it is initialized
     on first use and shut down by `close` when `owns_bot`. `payloads`: where long button payloads go
     (give it the gateway's PayloadTable, so that the Telegram channel finds them when a button is pressed).
     """

@@ -16,7 +16,7 @@ from telegram.request import HTTPXRequest
 from cases.outbox import DeliveryError, Outgoing
 from channels.payloads import PayloadStore
 from channels.settings import ChannelSettings
-from channels.telegram.channel import make_bot
+from channels.telegram.bot import make_bot
 from channels.telegram.outbox import TelegramOutboxSender
 from channels.telegram.render import MAX_CALLBACK_BYTES
 
