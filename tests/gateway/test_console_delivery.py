@@ -5,20 +5,16 @@ undelivered replies, and the red banner of urgent staff alerts that no staff gro
 from __future__ import annotations
 
 import re
-from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import AsyncIterator
 
 import httpx
 import pytest
+from fakes.gateway import in_process_gateway
 from sqlalchemy import select
 
 from cases.models import Case, CaseMessage, OutboxMessage, utcnow
 from cases.service import CaseDraft, assign, open_case, staff_reply
-from channels.app import create_app
-from channels.settings import ChannelSettings
-from cli.serve import free_port
-from labourbot.config import Settings
 
 pytestmark = pytest.mark.cases
 
@@ -27,21 +23,12 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 BANNER = re.compile(r'<section class="alert urgent" role="alert">.*?</section>', re.S)
 
 
-@asynccontextmanager
-async def gateway(tmp_path) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(_env_file=None, rasa_url=f"http://127.0.0.1:{free_port()}", data_dir=tmp_path)
-    app = create_app(settings, ChannelSettings(_env_file=None))
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client:
-            yield client
-
-
 @pytest.fixture()
 async def client(monkeypatch, case_db_url, case_store, tmp_path) -> AsyncIterator[httpx.AsyncClient]:
     monkeypatch.setenv("DATABASE_URL", case_db_url)
     monkeypatch.setenv("LABOURBOT_CONSOLE_SECRET", SECRET)
     monkeypatch.setenv("LABOURBOT_CONSOLE_COOKIE_SECURE", "false")
-    async with gateway(tmp_path) as c:
+    async with in_process_gateway(tmp_path) as (_app, c):
         yield c
 
 

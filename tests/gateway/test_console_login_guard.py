@@ -7,21 +7,17 @@ from __future__ import annotations
 
 import re
 import time
-from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 import argon2
 import httpx
 import pytest
+from fakes.gateway import in_process_gateway as gateway
 from fastapi import FastAPI
 from sqlalchemy import select, update
 
 from cases.models import AuditEvent, ConsoleSession, LoginThrottle
 from cases.service import CaseDraft, TranscriptLine, open_case
-from channels.app import create_app
-from channels.settings import ChannelSettings
-from cli.serve import free_port
-from labourbot.config import Settings
 
 pytestmark = pytest.mark.cases
 
@@ -36,16 +32,6 @@ def console_env(monkeypatch, case_db_url):
     monkeypatch.setenv("LABOURBOT_CONSOLE_SECRET", SECRET)
     monkeypatch.setenv("LABOURBOT_CONSOLE_COOKIE_SECURE", "false")
     monkeypatch.delenv("LABOURBOT_TRUSTED_PROXIES", raising=False)
-
-
-@asynccontextmanager
-async def gateway(tmp_path) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
-    settings = Settings(_env_file=None, rasa_url=f"http://127.0.0.1:{free_port()}", data_dir=tmp_path)
-    app = create_app(settings, ChannelSettings(_env_file=None))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
-            yield app, client
 
 
 @pytest.fixture()

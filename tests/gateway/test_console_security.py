@@ -6,21 +6,17 @@ from __future__ import annotations
 import logging
 import re
 import time
-from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import AsyncIterator
 
 import httpx
 import pytest
+from fakes.gateway import in_process_gateway
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
 from cases.models import Case, CaseMessage, CaseNote, ConsoleSession, utcnow
 from cases.service import CaseDraft, TranscriptLine, assign, open_case
-from channels.app import create_app
-from channels.settings import ChannelSettings
-from labourbot.config import Settings
-from cli.serve import free_port
 
 pytestmark = pytest.mark.cases
 
@@ -36,18 +32,9 @@ def console_env(monkeypatch, case_db_url):
     monkeypatch.setenv("LABOURBOT_CONSOLE_SESSION_TTL_S", "3600")
 
 
-@asynccontextmanager
-async def gateway(tmp_path) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(_env_file=None, rasa_url=f"http://127.0.0.1:{free_port()}", data_dir=tmp_path)
-    app = create_app(settings, ChannelSettings(_env_file=None))
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client:
-            yield client
-
-
 @pytest.fixture()
 async def client(console_env, case_store, tmp_path) -> AsyncIterator[httpx.AsyncClient]:
-    async with gateway(tmp_path) as c:
+    async with in_process_gateway(tmp_path) as (_app, c):
         yield c
 
 
@@ -232,7 +219,7 @@ async def test_the_console_is_off_without_a_secret(monkeypatch, case_db_url, tmp
     monkeypatch.setenv("DATABASE_URL", case_db_url)
     monkeypatch.delenv("LABOURBOT_CONSOLE_SECRET", raising=False)
     with caplog.at_level(logging.WARNING):
-        async with gateway(tmp_path) as c:
+        async with in_process_gateway(tmp_path) as (_app, c):
             assert (await c.get("/console/login")).status_code == 404
     assert any("staff console off: LABOURBOT_CONSOLE_SECRET is not set" in r.getMessage() for r in caplog.records)
 
@@ -243,7 +230,7 @@ async def test_cookies_are_secure_by_default(monkeypatch, case_db_url, case_stor
     monkeypatch.setenv("LABOURBOT_CONSOLE_SECRET", SECRET)
     monkeypatch.delenv("LABOURBOT_CONSOLE_COOKIE_SECURE", raising=False)
     make_staff("alice")
-    async with gateway(tmp_path) as c:
+    async with in_process_gateway(tmp_path) as (_app, c):
         page = await c.get("/console/login")
         assert "Secure" in page.headers["set-cookie"]
         token = CSRF.search(page.text).group(1)

@@ -4,39 +4,26 @@ with a cursor, so a lost response loses nothing)."""
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 import httpx
 import pytest
+from fakes.gateway import in_process_gateway
 from sqlalchemy import select
 
 from cases.models import Case, OutboxMessage
 from cases.service import CaseDraft, assign, close_case, open_case, staff_reply
-from channels.app import create_app
 from channels.conversation import UNAVAILABLE_REPLY
-from channels.settings import ChannelSettings
-from labourbot.config import Settings
-from cli.serve import free_port
 
 pytestmark = pytest.mark.cases
 
 EMERGENCY_NUMBERS = ("110", "119", "113", "1925", "1955")
 
 
-@asynccontextmanager
-async def gateway(tmp_path) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(_env_file=None, rasa_url=f"http://127.0.0.1:{free_port()}", data_dir=tmp_path)
-    app = create_app(settings, ChannelSettings(_env_file=None))
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client:
-            yield client
-
-
 @pytest.fixture()
 async def client(monkeypatch, case_db_url, case_store, tmp_path) -> AsyncIterator[httpx.AsyncClient]:
     monkeypatch.setenv("DATABASE_URL", case_db_url)
-    async with gateway(tmp_path) as c:
+    async with in_process_gateway(tmp_path) as (_app, c):
         yield c
 
 
