@@ -214,7 +214,10 @@ def main() -> None:
     entry_citations = {e.id: e.citations for e in load_entries(kb_config.entries_dir()).entries}
 
     prepare(DATA)
-    stack = Stack(StackConfig.ephemeral(DATA))
+    # Every question is a different person, all sent from 127.0.0.1: the per-address limits of the web
+    # chat and REST (one address = one household or one NAT) would rate-limit the set after 60 questions.
+    stack = Stack(StackConfig.ephemeral(DATA, extra_env={"LABOURBOT_ADDRESS_BURST": "100000",
+                                                          "LABOURBOT_ADDRESS_MAX_IN_FLIGHT": "100000"}))
     rows = []
     with stack, GatewayClient(stack.config.gateway_url, timeout_s=120) as client:
         client.ask("暖機")
