@@ -41,7 +41,7 @@ _CALC_VERB = re.compile(
 # 「幾天」「多少」 ask for the person's own figure; 「怎麼算」 asks how the rule works, unless pay is given.
 _VALUE_QUESTION = re.compile(r"多少|幾天|幾日|幾週|幾個月|算多少")
 _HOW_QUESTION = re.compile(r"怎麼算|如何計算|怎麼計算|如何算")
-_CALC_TARGET = re.compile(r"加班費|特休|特別休假|資遣費|資遣|預告|產假|最低工資|時薪|月薪|勞退|退休金")
+_CALC_TARGET = re.compile(r"加班費|特休|特別休假|資遣費|資遣|預告|(?<!陪)產假|最低工資|時薪|月薪|勞退|退休金")
 @dataclass(frozen=True)
 class Route:
     """The intent to act on, and why it differs from the classifier's (empty when it does not)."""

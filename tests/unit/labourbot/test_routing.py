@@ -112,3 +112,11 @@ def test_a_figure_asked_with_own_values_is_a_calculation(text: str) -> None:
 
 def test_asking_whether_one_talks_to_a_person_is_not_a_request() -> None:
     assert not asks_for_person("我現在是在跟真人講話嗎")
+
+
+def test_paternity_leave_with_a_due_date_is_a_question_not_the_maternity_calculator() -> None:
+    """陪產假 (7 days, 性別平等工作法第15條) has no calculator; 產假 with the person's dates has one."""
+    from labourbot.routing import asks_to_calculate
+
+    assert not asks_to_calculate("太太3月5日要生了，先生的陪產假有幾天？")
+    assert asks_to_calculate("我3月5日要生了，產假有幾天？")
