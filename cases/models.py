@@ -20,6 +20,10 @@ STATUSES = (WAITING, ASSIGNED, CLOSED)
 PRIORITIES = ("normal", "high")
 REASONS = ("request_human", "fallback", "sensitive_topic", "danger")
 ROLES = ("staff", "admin")
+# What a case is for: a question handed to a person, a mediation application, a consultation booking,
+# an occupational-injury follow-up. A conversation has at most one open case of each kind.
+QUESTION, MEDIATION, BOOKING, INJURY = "question", "mediation", "booking", "injury"
+KINDS = (QUESTION, MEDIATION, BOOKING, INJURY)
 CHANNELS = ("line", "telegram", "web", "rest")
 
 # Outbox rows: pending -> sent | failed; a 'staff' row is expanded into one row per staff destination.
@@ -125,13 +129,14 @@ class AuditEvent(Base):
 class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
-        # At most one open case per conversation, even when two processes open one at the same moment.
-        Index("uq_cases_open_sender", "sender", unique=True,
+        # At most one open case per conversation and kind, even when two processes open one at once.
+        Index("uq_cases_open_sender_kind", "sender", "kind", unique=True,
               sqlite_where=text("status != 'closed'"), postgresql_where=text("status != 'closed'")),
         Index("ix_cases_status_created", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default=QUESTION, server_default=QUESTION)
     status: Mapped[str] = mapped_column(String(16), default=WAITING)
     priority: Mapped[str] = mapped_column(String(16), default="normal")
     reason: Mapped[str] = mapped_column(String(32), default="request_human")

@@ -4,7 +4,7 @@ Layers, top to bottom (a package may import its own layer's code and anything be
 
     cli                                   the `labourbot` command: serve, kb, jobs, cases, channels ...
     channels | actions | bot              the three processes: gateway, action server, Rasa components
-    cases | knowledge_base | jobs | scam | quiz    libraries
+    cases | knowledge_base | jobs | scam | quiz | figures | curation    libraries
     labourbot                             ground floor: settings, law math, parsing, text helpers
 
 Imports inside functions count too (a lazy import is still a dependency), and so do those under
@@ -22,11 +22,13 @@ from labourbot.config import PROJECT_ROOT
 LAYERS: dict[str, int] = {
     "cli": 3,
     "channels": 2, "actions": 2, "bot": 2,
-    "cases": 1, "knowledge_base": 1, "jobs": 1, "scam": 1, "quiz": 1,
+    "cases": 1, "knowledge_base": 1, "jobs": 1, "scam": 1, "quiz": 1, "figures": 1, "curation": 1,
     "labourbot": 0,
 }
 # Same-layer imports that are allowed (the processes and libraries are otherwise independent).
-SIDEWAYS: set[tuple[str, str]] = set()
+# figures and curation are built on the case store; curation checks and indexes drafts with the knowledge base.
+SIDEWAYS: set[tuple[str, str]] = {("figures", "cases"), ("curation", "cases"), ("curation", "figures"),
+                                  ("curation", "knowledge_base")}
 
 
 def _modules() -> dict[str, Path]:

@@ -1,0 +1,39 @@
+"""Case kinds (question handoff, mediation, booking, injury): one open case per conversation and kind.
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-05
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+OPEN_ONLY = sa.text("status != 'closed'")
+
+
+def _time(name: str, nullable: bool = False) -> sa.Column:
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("cases") as batch:
+        batch.add_column(sa.Column("kind", sa.String(16), nullable=False, server_default="question"))
+    op.drop_index("uq_cases_open_sender", table_name="cases")
+    op.create_index("uq_cases_open_sender_kind", "cases", ["sender", "kind"], unique=True,
+                    sqlite_where=OPEN_ONLY, postgresql_where=OPEN_ONLY)
+
+
+def downgrade() -> None:
+    op.drop_index("uq_cases_open_sender_kind", table_name="cases")
+    op.create_index("uq_cases_open_sender", "cases", ["sender"], unique=True,
+                    sqlite_where=OPEN_ONLY, postgresql_where=OPEN_ONLY)
+    with op.batch_alter_table("cases") as batch:
+        batch.drop_column("kind")
