@@ -19,7 +19,7 @@ OPEN_STATUSES = (WAITING, ASSIGNED)
 STATUSES = (WAITING, ASSIGNED, CLOSED)
 PRIORITIES = ("normal", "high")
 REASONS = ("request_human", "fallback", "sensitive_topic", "danger")
-ROLES = ("staff", "admin")
+ROLES = ("staff", "supervisor", "admin")  # channels/console/access.py ranks them
 # What a case is for: a question handed to a person, a mediation application, a consultation booking,
 # an occupational-injury follow-up. A conversation has at most one open case of each kind.
 QUESTION, MEDIATION, BOOKING, INJURY = "question", "mediation", "booking", "injury"
