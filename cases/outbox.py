@@ -12,7 +12,8 @@ closed case), so nothing is lost when a process dies. The worker, in the gateway
    ERROR and sent once more to every other staff group (LINE group <-> Telegram staff chat).
 
 A row for a user is not claimed while an older row for the same user is pending: staff replies arrive
-in the order they were written. A 'staff' row is expanded into one row per configured staff group.
+in the order they were written. Rows scheduled for later (a booking reminder, an injury check-in: their
+`next_attempt_at` is the time they are due) hold nothing back before that time. A 'staff' row is expanded into one row per configured staff group.
 A worker takes only rows it can deliver (a LINE row needs LINE_CHANNEL_ACCESS_TOKEN, a 'staff' row a
 staff group); the others wait for a gateway that can.
 """
@@ -40,6 +41,8 @@ from cases.models import EXPANDED, FAILED, PENDING, SENT, SKIPPED, Case, OutboxM
 logger = logging.getLogger(__name__)
 
 BATCH = 20
+# Rows written for a later time (cases/booking.py, cases/followup.py): due at `next_attempt_at`.
+SCHEDULED_KINDS = ("booking_reminder", "injury_checkin")
 
 
 class DeliveryError(Exception):
@@ -204,6 +207,8 @@ class OutboxWorker:
                 older.address == OutboxMessage.address,
                 older.status == PENDING,
                 older.id < OutboxMessage.id,
+                # a reminder or check-in scheduled for later holds nothing back until it is due
+                or_(older.kind.not_in(SCHEDULED_KINDS), older.next_attempt_at <= now),
             )
             rows = list(session.scalars(
                 select(OutboxMessage)
