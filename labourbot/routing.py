@@ -42,6 +42,24 @@ _CALC_VERB = re.compile(
 _VALUE_QUESTION = re.compile(r"多少|幾天|幾日|幾週|幾個月|算多少")
 _HOW_QUESTION = re.compile(r"怎麼算|如何計算|怎麼計算|如何算")
 _CALC_TARGET = re.compile(r"加班費|特休|特別休假|資遣費|資遣|預告|(?<!陪)產假|最低工資|時薪|月薪|勞退|退休金")
+# The bureau's services (bot/domain/services.yml) keep a predicted intent only when the message has the
+# request's own words: 「勞工局有免費法律諮詢嗎」 is a question, 「我想預約法律諮詢」 a booking.
+_BOOK = re.compile(r"(?:預約|预约|約|报名|報名|登記|排|名額|時段)[^。？?!！]{0,8}(?:諮詢|咨询|律師|律师|面談)"
+                   r"|(?:律師|律师|諮詢|咨询)[^。？?!！]{0,6}(?:預約|预约|名額|時段)")
+SERVICE_WORDS: Final[dict[str, re.Pattern[str]]] = {
+    "book_consultation": _BOOK,
+    "cancel_booking": re.compile(r"取消"),
+    "move_booking": re.compile(r"改|換|换|更改"),
+    "request_followup": re.compile(r"關心|關懷|追蹤|追踪|关怀"),
+    "stop_followup": re.compile(r"停止|不要再|別再|不用再|不需要|取消"),
+}
+
+
+def asks_to_book(text: str) -> bool:
+    """「我想預約法律諮詢」「律師諮詢還有名額嗎」: a request to book a consultation."""
+    return bool(_BOOK.search(text))
+
+
 @dataclass(frozen=True)
 class Route:
     """The intent to act on, and why it differs from the classifier's (empty when it does not)."""
@@ -98,6 +116,10 @@ def route(text: str, intent: str, confidence: float) -> Route:
         return Route("calculate", "" if intent == "calculate" else "asks to calculate")
     if intent == "calculate":
         return Route(KB_INTENT, "a question that mentions an amount, not a request to calculate")
+    if intent in SERVICE_WORDS and not SERVICE_WORDS[intent].search(text):
+        return Route(KB_INTENT, "a service predicted without the request's words")
+    if intent not in SERVICE_WORDS and asks_to_book(text):
+        return Route("book_consultation", "asks to book a consultation")
     if intent in TOOLS and confidence < MIN_TOOL_CONFIDENCE:
         return Route(KB_INTENT, "tool predicted with low confidence")
     if intent in DIALOGUE_ACTS and _content_chars(text) > MAX_DIALOGUE_ACT_CHARS and parse(text).questions \
