@@ -130,19 +130,20 @@ class ActionChooseBookingSlot(Action):
 
 
 def _book(sender: str, session_id: int) -> tuple[str, List[Button], str]:
-    with _store().session() as session:
-        try:
+    """Book (or move to) the session; a refusal rolls the whole transaction back and offers the next ones."""
+    try:
+        with _store().session() as session:
             if bk.live_booking(session, sender) is not None:
                 made = bk.move(session, sender, session_id)
             else:
                 made = bk.book(session, sender, session_id)
-        except bk.BookingError as exc:
-            session.rollback()
-            free = bk.free_sessions(session)
-            return str(exc), _slot_buttons(free) or [human_button()], "booking_refused"
-        note = REMINDER_NOTE if made.reminder_at is not None else NO_REMINDER_NOTE
-        return (BOOKED.format(case_id=made.case_id, label=bk.describe(made.consultation), reminder=note),
-                [button("取消預約", "/cancel_booking"), button("更改預約", "/move_booking")], "booking_done")
+            note = REMINDER_NOTE if made.reminder_at is not None else NO_REMINDER_NOTE
+            return (BOOKED.format(case_id=made.case_id, label=bk.describe(made.consultation), reminder=note),
+                    [button("取消預約", "/cancel_booking"), button("更改預約", "/move_booking")], "booking_done")
+    except bk.BookingError as exc:
+        with _store().read() as session:
+            free = _slot_buttons([s for s in bk.free_sessions(session, limit=7) if s.id != session_id][:6])
+        return str(exc), free or [human_button()], "booking_refused"
 
 
 class ActionConfirmBooking(Action):
