@@ -1,4 +1,4 @@
-"""`labourbot kb ...`: import statutes, build the index, search, show stats.
+"""`labourbot kb ...`: import statutes, build the index, search, show stats, export console entries.
 
 Thin wrappers over the library (knowledge_base.laws / .kb); library errors become clean messages.
 """
@@ -245,3 +245,40 @@ def stats(
     for law in s["laws"]:
         typer.echo(f"  {law['law']}（{law['amended']}）{law['articles']} 條")
     typer.echo(f"索引：{s['index_docs']} 份文件、{s['index_rows']} 個向量，建於 {s['built_at']}（{s['build_seconds']} 秒）")
+
+
+@kb_app.command("export")
+@clean_errors
+def export(
+    out: Optional[Path] = typer.Option(None, "--out", help="寫到這個資料夾（預設：條目資料夾 knowledge_base/entries）"),
+    data_dir: Optional[Path] = DataDirOpt,
+    entries: Optional[Path] = EntriesOpt,
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 輸出結果"),
+) -> None:
+    """把後台核准的條目與加上的例句寫成知識庫 YAML（<主題>.console.yml），讓 git 保存；重複執行結果相同。
+
+    例：labourbot kb export && git diff knowledge_base/entries
+    """
+    from cases.config import CaseSettings
+    from cases.db import CaseStore
+    from curation.export import export as export_entries
+    from knowledge_base import config
+
+    settings = config.settings(data_dir, None, entries)
+    case_settings = CaseSettings(data_dir=data_dir) if data_dir else CaseSettings()  # type: ignore[call-arg]
+    store = CaseStore(case_settings)
+    try:
+        with store.session() as session:
+            report = export_entries(session, out or settings.entries_dir, settings.entries_dir)
+    finally:
+        store.dispose()
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        return
+    typer.echo(f"後台條目：{len(report.entries)} 則；新加入 YAML 條目的例句：{len(report.questions)} 句")
+    for f in report.files:
+        typer.echo(f"  已寫入 {f}")
+    if not report.files:
+        typer.echo("  檔案沒有變動（已是最新）")
+    for line in report.skipped:
+        typer.echo(f"略過：{line}", err=True)
