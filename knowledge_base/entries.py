@@ -48,6 +48,8 @@ class Entry:
     audience: tuple[str, ...] = ()
     updated: dt.date | None = None
     source: str = ""  # file the entry came from
+    language: str = "zh"  # "zh" for the Chinese entries; en | id | vi | th for translations (translations.py)
+    translates: str = ""  # a translation: the id of the Chinese entry it renders
 
 
 @dataclass
@@ -134,6 +136,8 @@ def parse_entry_file(path: Path) -> tuple[str, list[Entry], list[str]]:
                 audience=_as_str_list(item.get("audience"), where, "audience", problems),
                 updated=updated,
                 source=path.name,
+                language=str(doc.get("language") or "zh").strip(),
+                translates=str(item.get("translates") or "").strip(),
             )
         )
     return file_topic, out, problems

@@ -39,6 +39,8 @@ class Doc:
     topic: str
     citations: tuple[str, ...]
     text: str
+    language: str = "zh"  # an entry's language (articles are Chinese)
+    root: str = ""  # a translated entry: the Chinese entry it renders ("" otherwise)
 
 
 @dataclass
@@ -123,7 +125,7 @@ def make_docs(entries: Sequence[Entry], laws: Sequence[LawText]) -> tuple[list[D
     cit_topic, law_topic = article_topics(entries)
     for e in entries:
         i = len(docs)
-        docs.append(Doc(e.id, "entry", e.title, e.topic, tuple(e.citations), e.answer))
+        docs.append(Doc(e.id, "entry", e.title, e.topic, tuple(e.citations), e.answer, e.language, e.translates))
         for text in (e.title, *e.questions, e.answer):
             rows.append(text)
             row_doc.append(i)
@@ -200,7 +202,10 @@ class SearchIndex:
 
     @classmethod
     def build(cls, entries: Sequence[Entry], laws: Sequence[LawText], encoder: "Encoder", manifest: Manifest,
-              progress: Callable[[int, int], None] | None = None) -> "SearchIndex":
+              progress: Callable[[int, int], None] | None = None,
+              tokenizer: Callable[[str], list[str]] | None = None) -> "SearchIndex":
+        """Encode every row and BM25-index every document; `tokenizer` defaults to the Chinese one
+        (a translated-entry index passes its language's, tokens.tokenize_language)."""
         import bm25s
         import faiss
 
@@ -208,6 +213,7 @@ class SearchIndex:
 
         from .tokens import tokenize
 
+        tokenize = tokenizer or tokenize
         start = time.perf_counter()
         docs, rows, row_doc, lexical = make_docs(entries, laws)
         total = len(rows) + len(lexical)
@@ -276,8 +282,8 @@ class SearchIndex:
         if manifest is None:
             raise FileNotFoundError(directory / "manifest.json")
         meta = json.loads((directory / "docs.json").read_text(encoding="utf-8"))
-        docs = [Doc(d["id"], d["kind"], d["title"], d["topic"], tuple(d["citations"]), d["text"])
-                for d in meta["docs"]]
+        docs = [Doc(d["id"], d["kind"], d["title"], d["topic"], tuple(d["citations"]), d["text"],
+                    d.get("language", "zh"), d.get("root", "")) for d in meta["docs"]]
         dense = faiss.read_index(str(directory / "dense.faiss"))
         row_doc = np.load(directory / "row_doc.npy")
         bm25 = bm25s.BM25.load(str(directory / "bm25"), show_progress=False) if (directory / "bm25").exists() else None

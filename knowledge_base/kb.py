@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -38,6 +41,7 @@ class Hit:
     bm25: float = 0.0  # BM25 score of the document
     coverage: float = 0.0  # IDF-weighted share of the question's words found in the document
     named: bool = False  # the question names this article
+    language: str = "zh"  # an entry's language (a translated entry: en | id | vi | th)
 
     def to_json(self) -> dict:
         return {"id": self.id, "kind": self.kind, "title": self.title, "topic": self.topic,
@@ -52,6 +56,7 @@ class Scores:
     bm25: np.ndarray
     named: list[int]  # doc positions of articles the question names, in order
     tokens: list[str] = field(default_factory=list)  # the question's BM25 tokens
+    view: Any = None  # the _View the scores were computed with (extra entries)
 
 
 def rank_positions(scores: np.ndarray, candidates: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
@@ -75,6 +80,37 @@ def fuse(s: Scores, mask: np.ndarray, is_article: np.ndarray, p: FusionParams) -
     return fused
 
 
+@dataclass(frozen=True)
+class _Lexical:
+    """BM25 bag of one extra text: an added entry, or the attached questions of an indexed entry."""
+
+    pos: int  # document position it scores
+    counts: Counter
+    length: int
+
+
+@dataclass(frozen=True)
+class _View:
+    """What extra entries change in a search, swapped as one object by `set_extras`: a search keeps
+    the view it started with, so a refresh in another thread never mixes two sets of positions."""
+
+    docs: list[Doc]
+    is_article: np.ndarray
+    kind_masks: dict[str, np.ndarray]
+    entries: dict[str, Entry]  # the extra entries, by id
+    vecs: np.ndarray  # (rows, dim) dense rows of extra entries and attached questions
+    row_doc: np.ndarray  # document position of each of those rows
+    lexical: tuple[_Lexical, ...] = ()
+    df: dict[str, int] = field(default_factory=dict)  # documents of the extra texts holding each token
+    avgdl: float = 1.0
+
+    @classmethod
+    def base(cls, docs: list[Doc], dim: int) -> "_View":
+        kinds = np.array([d.kind for d in docs])
+        return cls(docs, kinds == "article", {k: kinds == k for k in KINDS}, {},
+                   np.zeros((0, dim), dtype=np.float32), np.zeros(0, dtype=np.int64))
+
+
 class KnowledgeBase:
     """Curated entries and imported statute articles behind one search call."""
 
@@ -91,8 +127,8 @@ class KnowledgeBase:
         self._entries = entry_set.by_id()
         self._articles: dict[str, Article] = {a.citation: a for law in laws for a in law.articles}
         self.citation_parser = CitationParser([law.name for law in laws], default_law=DEFAULT_LAW)
-        self._is_article = index.kinds == "article"
-        self._kind_masks = {kind: index.kinds == kind for kind in KINDS}
+        self._base_view = self._view = _View.base(index.docs, int(index.dense.d))
+        self._extra_vectors: dict[str, np.ndarray] = {}  # normalised extra text -> its row (set_extras)
 
     # ------------------------------------------------------------ open / build
 
@@ -100,14 +136,16 @@ class KnowledgeBase:
     def open(cls, data_dir: Path | str | None = None, encoder: "Encoder | str | None" = None, *,
              entries_dir: Path | str | None = None, rebuild: bool = False,
              progress: Callable[[int, int], None] | None = None,
-             settings: config.KBSettings | None = None) -> "KnowledgeBase":
+             settings: config.KBSettings | None = None, languages: bool = True) -> "KnowledgeBase":
         """Load the persisted index, or (re)build it when missing or stale; `encoder` may be a spec string.
 
         `settings`: the kb section of the process's settings tree (the action server passes its own).
         Without it the section is read from the environment and `.env`, with `data_dir`, a spec string
         `encoder` and `entries_dir` overriding single values (CLI, tests).
+        With `languages`, the translated entries (entries/lang/) get one index per language (multilingual.py).
         """
         spec = encoder if isinstance(encoder, str) else None
+        given = encoder is not None and spec is None  # an encoder object (tests, benchmarks) serves every language
         settings = settings or config.settings(data_dir, spec, entries_dir)
         if encoder is None or isinstance(encoder, str):
             from labourbot.encoders import load_encoder
@@ -136,16 +174,140 @@ class KnowledgeBase:
         from .tokens import tokenize
 
         tokenize("勞工")  # load jieba now rather than on the first question
-        return cls(index, encoder, entry_set, laws, settings)
+        kb = cls(index, encoder, entry_set, laws, settings)
+        if languages:
+            from .multilingual import open_language_indexes
+
+            from .translations import LANGUAGES
+
+            kb.languages = open_language_indexes(settings, encoder, rebuild=rebuild,
+                                                 encoders={lang: encoder for lang in LANGUAGES} if given else None)
+        return kb
 
     # ------------------------------------------------------------ lookups
 
     @property
     def entries(self) -> list[Entry]:
-        return self.entry_set.entries
+        extra = self._view.entries
+        return self.entry_set.entries + list(extra.values()) if extra else self.entry_set.entries
 
     def entry(self, entry_id: str) -> Entry | None:
-        return self._entries.get(entry_id)
+        return self._entries.get(entry_id) or self._view.entries.get(entry_id)
+
+    # ------------------------------------------------------------ extra entries (the console's)
+
+    def set_extras(self, entries: Sequence[Entry] = (), questions: Mapping[str, Sequence[str]] | None = None
+                   ) -> dict[str, Any]:
+        """Search `entries` and the extra `questions` (entry id -> example questions) too, from now on,
+        without rebuilding the index: only their rows are encoded, with the loaded encoder.
+
+        Replaces the previous extras. An entry whose id the YAML entries already have is skipped (an
+        exported console entry is indexed once), and so is a question the entry already lists.
+        Returns what was added and how long it took.
+        """
+        from labourbot.textnorm import normalize
+
+        from .tokens import tokenize
+
+        start = time.perf_counter()
+        base_docs = self.index.docs
+        extra = {e.id: e for e in entries if e.id not in self._entries}
+        docs = list(base_docs) + [Doc(e.id, "entry", e.title, e.topic, tuple(e.citations), e.answer)
+                                  for e in extra.values()]
+        position = {**self.index.position, **{d.id: len(base_docs) + i for i, d in enumerate(docs[len(base_docs):])}}
+        rows: list[str] = []
+        row_doc: list[int] = []
+        texts: list[tuple[int, str]] = []
+        added = 0
+        asked = {eid: list(qs) for eid, qs in (questions or {}).items() if eid in position}
+        for e in extra.values():
+            pos = position[e.id]
+            more = [q for q in dict.fromkeys(asked.pop(e.id, ())) if q not in e.questions]
+            added += len(more)
+            for text in (e.title, *e.questions, *more, e.answer):
+                rows.append(text)
+                row_doc.append(pos)
+            texts.append((pos, "\n".join((e.title, e.title, *e.questions, *more, e.answer))))
+        for eid, qs in asked.items():
+            known = self._entries[eid].questions if eid in self._entries else ()
+            more = [q for q in dict.fromkeys(qs) if q.strip() and q not in known]
+            if more:
+                added += len(more)
+                rows += more
+                row_doc += [position[eid]] * len(more)
+                texts.append((position[eid], "\n".join(more)))
+        vecs = self._encode_rows([normalize(t) for t in rows])
+        lexical = tuple(_Lexical(pos, Counter(tok), len(tok)) for pos, tok in ((p, tokenize(t)) for p, t in texts))
+        df: Counter = Counter()
+        for lex in lexical:
+            df.update(lex.counts.keys())
+        kinds = np.array([d.kind for d in docs])
+        self._view = _View(docs, kinds == "article", {k: kinds == k for k in KINDS}, extra, vecs,
+                           np.asarray(row_doc, dtype=np.int64), lexical, dict(df),
+                           max(1.0, sum(x.length for x in lexical) / len(lexical)) if lexical else 1.0)
+        return {"entries": len(extra), "questions": added, "rows": len(rows),
+                "seconds": round(time.perf_counter() - start, 4)}
+
+    def _encode_rows(self, texts: list[str]) -> np.ndarray:
+        """Rows of extra texts: those encoded by the previous refresh are reused, the rest encoded in
+        batches of ENCODE_BATCH (one large batch is slower per row with USE-m)."""
+        from .index import ENCODE_BATCH
+
+        cache = self._extra_vectors
+        todo = [t for t in dict.fromkeys(texts) if t not in cache]
+        fresh = {}
+        for s in range(0, len(todo), ENCODE_BATCH):
+            batch = todo[s:s + ENCODE_BATCH]
+            fresh.update(zip(batch, np.asarray(self.encoder.encode(batch), dtype=np.float32)))
+        known = {**cache, **fresh}
+        self._extra_vectors = {t: known[t] for t in texts}
+        dim = int(self.index.dense.d)
+        return (np.ascontiguousarray(np.stack([known[t] for t in texts]), dtype=np.float32) if texts
+                else np.zeros((0, dim), dtype=np.float32))
+
+    def _extra_scores(self, view: _View, vec: np.ndarray, tokens: list[str], dense: np.ndarray,
+                      bm25: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The base scores extended to the extra documents; attached questions lift their entry's."""
+        n = len(view.docs)
+        dense = np.concatenate([dense, np.full(n - dense.size, -1.0, dtype=np.float32)])
+        bm25 = np.concatenate([bm25, np.zeros(n - bm25.size, dtype=np.float32)])
+        if view.vecs.shape[0]:
+            np.maximum.at(dense, view.row_doc, view.vecs @ np.asarray(vec, dtype=np.float32))
+        k1, b = 1.5, 0.75  # bm25s defaults (method "lucene"), as the base index
+        for lex in view.lexical:
+            score = 0.0
+            for t in tokens:
+                tf = lex.counts.get(t, 0)
+                if tf:
+                    idf = self._idf(view, t)
+                    score += idf * tf / (tf + k1 * (1 - b + b * lex.length / view.avgdl))
+            bm25[lex.pos] = max(float(bm25[lex.pos]), score)
+        return dense, bm25
+
+    def _idf(self, view: _View, token: str) -> float:
+        n = len(view.docs)
+        df = view.df.get(token, 0)
+        tid = self.index.vocab.get(token)
+        if tid is not None and self.index.bm25 is not None:
+            indptr = self.index.bm25.scores["indptr"]
+            df += int(indptr[tid + 1] - indptr[tid])
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def _coverage(self, view: _View, tokens: Sequence[str], pos: int) -> float:
+        """Word coverage of `pos`: the base index's, or that of the extra text scoring it when higher."""
+        from .tokens import synonym_token
+
+        base = self.index.coverage(tokens, pos) if pos < len(self.index.docs) else 0.0
+        bags = [lex.counts for lex in view.lexical if lex.pos == pos]
+        if not bags:
+            return base
+        total = found = 0.0
+        for word in dict.fromkeys(t for t in tokens if t[:1] not in ("~", "§")):
+            weight = self._idf(view, word)
+            total += weight
+            if any(word in bag or synonym_token(word) in bag for bag in bags):
+                found += weight
+        return max(base, found / total if total else 0.0)
 
     def article(self, citation: str) -> Article | None:
         """Article by citation; loose forms too (勞基法第24條, 勞動基準法 24, 第二十四條之一, 性平法第12條)."""
@@ -185,34 +347,106 @@ class KnowledgeBase:
         named = [self.index.position[a.citation] for a in self.named_articles(query)
                  if a.citation in self.index.position]
         tokens = tokenize(query)
-        return Scores(self.index.dense_scores(vec), self.index.bm25_scores(tokens), named, tokens)
+        dense, bm25 = self.index.dense_scores(vec), self.index.bm25_scores(tokens)
+        view = self._view
+        if view is not self._base_view:
+            dense, bm25 = self._extra_scores(view, vec, tokens, dense, bm25)
+        return Scores(dense, bm25, named, tokens, view)
 
-    def _mask(self, kinds: Iterable[str] | str) -> np.ndarray:
+    def _mask(self, kinds: Iterable[str] | str, view: _View | None = None) -> np.ndarray:
         kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
         unknown = set(kinds) - set(KINDS)
         if unknown:
             raise ValueError(f"unknown kinds {sorted(unknown)}; use 'entry' and/or 'article'")
-        mask = np.zeros(len(self.index.docs), dtype=bool)
+        view = view or self._view
+        mask = np.zeros(len(view.docs), dtype=bool)
         for kind in kinds:
-            mask |= self._kind_masks[kind]
+            mask |= view.kind_masks[kind]
         return mask
 
-    def search(self, query: str, k: int = 5, kinds: Sequence[str] = KINDS) -> list[Hit]:
-        """The `k` best entries and/or articles for `query`; articles the question names come first."""
-        if not query or not query.strip() or k <= 0 or not self.index.docs:
+    def search(self, query: str, k: int = 5, kinds: Sequence[str] = KINDS, language: str | None = None,
+               scope: str = "prefer") -> list[Hit]:
+        """The `k` best entries and/or articles for `query`; articles the question names come first.
+
+        `language` (en | id | vi | th) searches that language's translated entries: `scope` "own" only
+        them, "prefer" them merged with the Chinese entries and articles (a Chinese entry that has a
+        translation comes back as the translation). None, "zh" or a language without translated entries:
+        the Chinese search.
+        """
+        if not query or not query.strip() or k <= 0:
             return []
-        mask = self._mask(kinds)
-        return self.rank(self.scores(query), mask, k)
+        lang = self.languages.get(language or "zh")
+        if lang is not None:
+            return self._search_language(lang, query, k, kinds, scope)
+        if not self._view.docs:
+            return []
+        s = self.scores(query)
+        return self.rank(s, self._mask(kinds, s.view), k)
+
+    # ------------------------------------------------------------ translated entries
+
+    languages: dict[str, Any] = {}  # language -> multilingual.LanguageIndex (set by `open`)
+    LANGUAGE_DEPTH = 20  # candidates taken from each ranking before merging
+    CHINESE_WEIGHT = 0.1  # weight of the Chinese ranking against the language's own in "prefer" (bench/languages.py --tune)
+
+    def translated_entry(self, entry_id: str) -> Entry | None:
+        """A translated entry by its id (en-fw-passport-kept)."""
+        lang = self.languages.get(entry_id.split("-", 1)[0])
+        return lang.entries.get(entry_id) if lang is not None else None
+
+    def translation(self, entry_id: str, language: str) -> Entry | None:
+        """The `language` rendering of Chinese entry `entry_id`, if there is one."""
+        lang = self.languages.get(language)
+        tid = lang.by_root.get(entry_id) if lang is not None else None
+        return lang.entries[tid] if tid else None
+
+    def _search_language(self, lang: Any, query: str, k: int, kinds: Sequence[str], scope: str,
+                         method: str = "fused") -> list[Hit]:
+        if scope not in ("own", "prefer"):
+            raise ValueError(f"unknown scope {scope!r}; use 'own' or 'prefer'")
+        kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
+        ls = lang.scores(query)
+        own: list[Hit] = []
+        if "entry" in kinds:
+            for pos, score in lang.ranked(ls, max(k, self.LANGUAGE_DEPTH), method):
+                own.append(self._language_hit(lang, pos, score, ls))
+        if scope == "own":
+            return own[:k]
+        merged: dict[str, tuple[float, Hit]] = {}
+        for rank, h in enumerate(own, 1):
+            root = lang.entries[h.id].translates
+            merged[root] = (1.0 / (self.fusion.k + rank), h)
+        chinese = self.search(query, self.LANGUAGE_DEPTH, kinds) if self._view.docs else []
+        for rank, h in enumerate(chinese, 1):
+            add = self.CHINESE_WEIGHT / (self.fusion.k + rank)
+            if h.id in merged:
+                total, hit = merged[h.id]
+                merged[h.id] = (total + add, hit)
+                continue
+            tid = lang.by_root.get(h.id) if h.kind == "entry" else None
+            hit = h if tid is None else self._language_hit(lang, lang.index.position[tid], 0.0, ls)
+            merged[h.id] = (add, hit)
+        best = sorted(merged.values(), key=lambda sh: -sh[0])[:k]
+        from dataclasses import replace
+
+        return [replace(hit, score=score) for score, hit in best]
+
+    @staticmethod
+    def _language_hit(lang: Any, pos: int, score: float, ls: Any) -> Hit:
+        d: Doc = lang.index.docs[pos]
+        return Hit(d.id, d.kind, d.title, d.topic, d.citations, score, d.text, float(ls.dense[pos]),
+                   float(ls.bm25[pos]), lang.index.coverage(ls.tokens, pos), False, d.language)
 
     def rank(self, s: Scores, mask: np.ndarray, k: int, fusion: FusionParams | None = None,
              method: str = "fused") -> list[Hit]:
         """Hits from precomputed scores; `method` "dense" or "bm25" ranks by one signal (benchmark)."""
+        view = s.view or self._base_view
         if method == "fused":
-            ranked = fuse(s, mask, self._is_article, fusion or self.fusion)
+            ranked = fuse(s, mask, view.is_article, fusion or self.fusion)
             if s.named:  # entries citing an article the question names come right after it, main citation first
-                named = {self.index.docs[p].id for p in s.named}
+                named = {view.docs[p].id for p in s.named}
                 top = float(ranked.max())
-                for i, d in enumerate(self.index.docs):
+                for i, d in enumerate(view.docs):
                     if d.kind == "entry" and mask[i] and named.intersection(d.citations):
                         first = min(j for j, c in enumerate(d.citations) if c in named)
                         ranked[i] += top + 0.01 / (1 + first)
@@ -242,9 +476,12 @@ class KnowledgeBase:
         return hits[:k]
 
     def _hit(self, pos: int, score: float, s: Scores, named: bool = False) -> Hit:
-        d: Doc = self.index.docs[pos]
+        view = s.view or self._base_view
+        d: Doc = view.docs[pos]
+        coverage = (self.index.coverage(s.tokens, pos) if view is self._base_view
+                    else self._coverage(view, s.tokens, pos))
         return Hit(d.id, d.kind, d.title, d.topic, d.citations, score, d.text,
-                   float(s.dense[pos]), float(s.bm25[pos]), self.index.coverage(s.tokens, pos), named)
+                   float(s.dense[pos]), float(s.bm25[pos]), coverage, named)
 
     def is_confident(self, hits: Sequence[Hit]) -> bool:
         """Whether the top hit is good enough to answer from; below it the bot says it is not sure."""

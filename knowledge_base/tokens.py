@@ -88,3 +88,87 @@ def tokenize(text: str) -> list[str]:
     for run in _CJK_RUN.findall(prepared):
         tokens.extend("~" + run[i:i + 2] for i in range(len(run) - 1))
     return tokens
+
+
+# ---------------------------------------------------------------- other languages (translated entries)
+
+# Small function-word lists; content words ("pay", "gaji", "lương") stay.
+FOREIGN_STOP_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        "a an the is are was were be been am do does did i me my we our you your he she it its they them "
+        "their to of in on at for from by with and or but if so can could should would will may might "
+        "what when where which who how why this that these those there here have has had not no yes "
+        "please pls hi hello sir madam maam about any some just also get got".split()),
+    "id": frozenset(
+        "yang dan di ke dari ini itu saya aku kami kita anda kamu dia mereka apa apakah bagaimana gimana "
+        "kenapa mengapa kapan dimana mana adalah ada atau tapi tetapi juga dengan untuk pada sudah udah "
+        "belum bisa boleh akan jika kalau kalo tidak tak nggak gak ga enggak ya tolong mohon pak bu kak "
+        "min admin halo hai dong sih kah lah nya".split()),
+    "vi": frozenset(
+        "tôi toi em anh chị chi bạn ban mình minh là la có co không khong của cua và va thì thi được duoc "
+        "bị bi cho với voi ở o này nay đó do nào nao gì gi sao thế the như nhu làm lam ạ a ơi oi vậy vay "
+        "khi nếu neu hay hoặc hoac để de rồi roi".split()),
+    "th": frozenset(),
+}
+_LATIN_WORD = re.compile(r"[^\W\d_\u3400-\u9fff]+|\d+(?:[.,]\d+)*")
+_THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
+_CJK_ANY = re.compile(r"[\u3400-\u9fff]")
+_ID_SUFFIX = re.compile(r"(?:nya|lah|kah|pun|ku|mu)$")
+
+
+def fold(text: str) -> str:
+    """Lower-case, without diacritics (lương -> luong, đ -> d): Vietnamese typed on a plain keyboard."""
+    import unicodedata
+
+    text = text.lower().replace("đ", "d")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def _latin_tokens(text: str, language: str) -> list[str]:
+    """Words (with and without diacritics), a 5-letter prefix token for longer words (employer ~
+    employers, overtime ~ overtim), Indonesian suffixes split off (gajinya -> gaji), and word bigrams
+    (Vietnamese words are two syllables: hộ chiếu)."""
+    stop = FOREIGN_STOP_WORDS.get(language, frozenset())
+    words = [w for w in _LATIN_WORD.findall(text.lower()) if w not in stop and fold(w) not in stop]
+    tokens: list[str] = []
+    plain: list[str] = []
+    for w in words:
+        f = fold(w)
+        if language == "id" and len(f) > 5:
+            f = _ID_SUFFIX.sub("", f)
+        tokens.append(f)
+        if f != w:
+            tokens.append(w)
+        if language == "id" and f.startswith("di") and len(f) > 5:  # passive: dipotong -> potong
+            tokens.append(f[2:])
+        if len(f) > 5 and not f[0].isdigit():
+            tokens.append("^" + f[:5])
+        plain.append(f)
+    tokens.extend(f"{a}_{b}" for a, b in zip(plain, plain[1:]))
+    return tokens
+
+
+def _thai_tokens(text: str) -> list[str]:
+    """Thai is written without spaces: character bi- and trigrams of each Thai run."""
+    tokens: list[str] = []
+    for run in _THAI_RUN.findall(text):
+        tokens.extend("~" + run[i:i + 2] for i in range(len(run) - 1))
+        tokens.extend("~" + run[i:i + 3] for i in range(len(run) - 2))
+    return tokens
+
+
+def tokenize_language(text: str, language: str) -> list[str]:
+    """BM25 tokens for a message or document in `language` ("zh" is `tokenize`).
+
+    Latin words of any language count (people mix "ARC", "boss", "overtime" into every language), Thai
+    runs give character n-grams, and Chinese runs go through the Chinese tokenizer (居留證, 加班費).
+    """
+    import unicodedata
+
+    if language == "zh":
+        return tokenize(text)
+    text = unicodedata.normalize("NFKC", text)
+    tokens = _latin_tokens(_THAI_RUN.sub(" ", text), language) + _thai_tokens(text)
+    if _CJK_ANY.search(text):
+        tokens.extend(t for t in tokenize("".join(_CJK_RUN.findall(text))) if t[:1] != "~")
+    return tokens
