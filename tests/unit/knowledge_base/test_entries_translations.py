@@ -90,3 +90,15 @@ def test_numbers_in_translated_answers_are_backed(language: str) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_enough_entries_per_language(language: str) -> None:
     assert len(translations().in_language(language)) >= MIN_PER_LANGUAGE
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_translation_is_older_than_the_chinese_entry_it_renders(language: str) -> None:
+    """A Chinese entry corrected after its translation was written (its `updated` date moves) leaves the
+    translation stating the old facts: the translation must be updated too (same day or later)."""
+    chinese = shipped().by_id()
+    stale = [f"{e.id}: {e.updated} < {e.translates} {chinese[e.translates].updated}"
+             for e in translations().in_language(language)
+             if e.translates in chinese and e.updated and chinese[e.translates].updated
+             and e.updated < chinese[e.translates].updated]
+    assert not stale, _report(stale)
