@@ -167,7 +167,7 @@ async def guess(app: Any, name: str, attempts: int, fresh_addresses: bool) -> st
         for i in range(attempts):
             peer = (f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}" if fresh_addresses else "192.0.2.50", 40000)
             transport = httpx.ASGITransport(app=app, client=peer)
-            async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
+            async with httpx.AsyncClient(transport=transport, base_url="https://gw") as client:
                 form = await client.get("/console/login")
                 token = CSRF.search(form.text).group(1)  # type: ignore[union-attr]
                 before = checks
@@ -190,7 +190,8 @@ async def measure_passwords(args: argparse.Namespace, rasa_url: str, data_dir: P
     from cases.db import CaseStore
     from cases.service import add_staff_user
 
-    os.environ.update(LABOURBOT_CONSOLE_SECRET="b" * 40, LABOURBOT_CONSOLE_COOKIE_SECURE="false")
+    os.environ.update(LABOURBOT_CONSOLE_SECRET="b" * 40)  # Secure cookies: the peers are not loopback
+    os.environ.pop("LABOURBOT_CONSOLE_COOKIE_SECURE", None)
     settings = Settings(_env_file=None, rasa_url=rasa_url, data_dir=data_dir)
     app = create_app(settings, ChannelSettings(_env_file=None))
     lines = []

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
     from cases.db import CaseStore
 
-ROLES = ("staff", "admin")  # cases.models.ROLES; the database modules are imported by the commands only
+ROLES = ("staff", "supervisor", "admin")  # cases.models.ROLES; the database modules are imported by the commands only
+ROLE_HELP = "staff（回覆案件）、supervisor（另可看服務統計）或 admin（另可管理帳號、看稽核紀錄）"
+FIRST_ADMIN_NAME = "admin"
 cases_app = typer.Typer(help="轉真人的案件：列出、清除過期資料、資料庫遷移。", no_args_is_help=True,
                         add_completion=False)
 staff_app = typer.Typer(help="案件後台的同仁帳號。", no_args_is_help=True, add_completion=False)
@@ -129,7 +131,7 @@ def migrate() -> None:
 @staff_app.command("add-user")
 def add_user(
     name: str = typer.Argument(..., help="登入帳號"),
-    role: str = typer.Option("staff", "--role", help="staff（只看未指派與自己的案件）或 admin（全部）"),
+    role: str = typer.Option("staff", "--role", help=ROLE_HELP),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="從標準輸入讀密碼（給腳本用）"),
 ) -> None:
     """Create a console account; the password is asked twice (at least 10 characters, argon2 hash).
@@ -137,7 +139,7 @@ def add_user(
     Example: labourbot staff add-user wang --role staff
     """
     if role not in ROLES:
-        raise typer.BadParameter(f"角色只能是 {' 或 '.join(ROLES)}", param_hint="--role")
+        raise typer.BadParameter(f"角色只能是 {'、'.join(ROLES)}", param_hint="--role")
     from cases.service import CaseError, add_staff_user
 
     password = _read_password(password_stdin)
@@ -153,6 +155,39 @@ def add_user(
     finally:
         store.dispose()
     typer.echo(f"已建立帳號 {name}（{role}，編號 {user_id}）。")
+
+
+@staff_app.command("create-admin")
+def create_admin(
+    name: str = typer.Argument(FIRST_ADMIN_NAME, help="管理者的登入帳號"),
+    password_stdin: bool = typer.Option(False, "--password-stdin",
+                                        help="從標準輸入讀密碼（給腳本用）；不加則產生初始密碼並只顯示這一次"),
+) -> None:
+    """The first administrator, when no active one exists: the password is generated and shown once
+    (or read from stdin). Later accounts: the console's 帳號管理 page, or `staff add-user`.
+
+    Example: labourbot staff create-admin admin   (as `labourbot serve` prints on first run)
+    """
+    from cases.service import CaseError, active_admin_exists, add_staff_user, one_time_password
+
+    password = _read_password(True) if password_stdin else one_time_password()
+    store = _store()
+    try:
+        with store.session() as session:
+            if active_admin_exists(session):
+                raise CaseError("已經有管理者帳號了；請管理者在案件後台的「帳號管理」新增帳號，"
+                                "或用 labourbot staff add-user <帳號> --role admin")
+            add_staff_user(session, name, "admin", password)
+    except CaseError as exc:
+        _fail(str(exc), 2)
+    except Exception as exc:
+        _fail(f"無法建立帳號（{type(exc).__name__}）")
+    finally:
+        store.dispose()
+    typer.echo(f"已建立管理者帳號 {name}。")
+    if not password_stdin:
+        typer.echo(f"初始密碼（只顯示這一次）：{password}")
+        typer.echo("請立刻記下這組密碼並妥善保管；忘記時用 labourbot staff reset-password 重設。")
 
 
 def _account_change(name: str, change: "Callable[[Session, str], int | None]", failure: str) -> int | None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -34,7 +35,8 @@ from urllib.parse import quote
 
 import httpx
 
-from labourbot.config import PROJECT_ROOT, Settings, rasa_token
+from cases.config import CONSOLE_SECRET_FILE, CaseSettings
+from labourbot.config import DEFAULT_DATA_DIR, PROJECT_ROOT, Settings, rasa_token
 
 # Rasa is started through bot/run.py, which installs bot/rasa_patches.py and then runs Rasa's own CLI.
 RASA_PYTHON = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
@@ -319,6 +321,10 @@ class Stack:
         # data folder); the gateway reads the same setting or file (Settings.rasa_auth_token).
         token = rasa_token(c.data_dir, c.extra_env.get("LABOURBOT_RASA_TOKEN")
                            or Settings(data_dir=c.data_dir).rasa_token.get_secret_value(), create=True)
+        # The console's secret: LABOURBOT_CONSOLE_SECRET, else generated once into the data folder (first
+        # run: plain-http cookies, loopback clients only; cases/config.py, channels/console/access.py).
+        self.console = console_settings(c)
+        self.console.console_key(create=True)
         # One or more Rasa processes ("rasa", "rasa-2", ...); the gateway gives each conversation to one.
         self.services = [
             Service("rasa" if i == 0 else f"rasa-{i + 1}",
@@ -482,6 +488,59 @@ class Stack:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+# --- first run: the console ------------------------------------------------------------------------------
+
+def console_settings(config: StackConfig) -> CaseSettings:
+    """The case settings the stack's gateway will read (its data folder, its secret and database)."""
+    overrides = {key: config.extra_env[env] for key, env in (("console_secret", "LABOURBOT_CONSOLE_SECRET"),
+                                                            ("database_url", "DATABASE_URL"))
+                 if config.extra_env.get(env)}
+    return CaseSettings(data_dir=config.data_dir, **overrides)  # type: ignore[arg-type]
+
+
+def labourbot_command(config: StackConfig, *args: str) -> str:
+    """A `labourbot ...` command line that can be pasted as printed: the project's own executable, and
+    the data folder when it is not the default one."""
+    exe = PROJECT_ROOT / ".venv" / "bin" / "labourbot"
+    words = [str(exe) if exe.exists() else "labourbot", *args]
+    prefix = ""
+    if config.data_dir.resolve() != DEFAULT_DATA_DIR.resolve():
+        prefix = f"LABOURBOT_DATA_DIR={shlex.quote(str(config.data_dir))} "
+    return prefix + " ".join(shlex.quote(word) for word in words)
+
+
+def console_notes(stack: "Stack") -> list[str]:
+    """What `labourbot serve` says about the console once the stack is up: its address and mode, and,
+    while no active administrator exists, the exact command that makes the first one."""
+    from cases.db import CaseStore
+    from cases.service import active_admin_exists
+
+    c, settings = stack.config, stack.console
+    key = settings.console_key()
+    if key is None:
+        return [f"案件後台      未啟用：{settings.console_problem}（見 docs/handoff.md）"]
+    url = f"{c.gateway_url}/console"
+    if key.loopback_only:
+        why = (f"首次啟動模式：金鑰自動產生於 {c.data_dir / CONSOLE_SECRET_FILE}" if key.generated
+               else "LABOURBOT_CONSOLE_COOKIE_SECURE=false")
+        lines = [f"案件後台      {url}  （{why}；http 只接受本機連線）"]
+    else:
+        lines = [f"案件後台      {url}  （Secure cookie：請經 https 開啟）"]
+    store = CaseStore(settings)
+    try:
+        with store.session() as session:
+            has_admin = active_admin_exists(session)
+    except Exception as exc:  # database unreachable: the gateway's log says more
+        return [*lines, f"（無法確認管理者帳號：{type(exc).__name__}）"]
+    finally:
+        store.dispose()
+    if not has_admin:
+        lines += ["", "還沒有管理者帳號。請在另一個終端機執行下面這行，建立第一個管理者（密碼只顯示一次）：",
+                  f"    {labourbot_command(c, 'staff', 'create-admin', 'admin')}",
+                  f"然後用帳號 admin 與顯示的密碼登入 {url}", ""]
+    return lines
 
 
 def _last_line(log_path: Path | None) -> str:

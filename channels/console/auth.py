@@ -9,7 +9,9 @@
   token signed over a random nonce that is also in a short-lived cookie (10 minutes); the nonce is
   used up when the form is sent (cases.service.use_login_nonce), so a form works once.
 * The client address, for login throttling: the peer, or, when the peer is a trusted reverse proxy
-  (LABOURBOT_CONSOLE_TRUSTED_PROXIES), the last address in X-Forwarded-For no trusted proxy added.
+  (LABOURBOT_TRUSTED_PROXIES), the last address in X-Forwarded-For no trusted proxy added
+  (channels/limits.py request_client). Plain-http cookies (secure_cookies False) are for loopback only:
+  channels/console/access.py LoopbackOnly.
 """
 
 from __future__ import annotations

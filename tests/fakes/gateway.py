@@ -16,10 +16,11 @@ from labourbot.config import Settings
 
 
 @asynccontextmanager
-async def in_process_gateway(tmp_path: Path) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
-    """The started app and a client of it; stopped on leaving."""
+async def in_process_gateway(tmp_path: Path, base_url: str = "http://gateway"
+                             ) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
+    """The started app and a client of it (https: Secure cookies travel); stopped on leaving."""
     settings = Settings(_env_file=None, rasa_url=f"http://127.0.0.1:{free_port()}", data_dir=tmp_path)
     app = create_app(settings, ChannelSettings(_env_file=None))
     async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url) as client:
             yield app, client

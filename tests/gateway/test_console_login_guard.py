@@ -127,12 +127,14 @@ async def test_twenty_failures_from_one_address_lock_that_address(app_client, ca
 async def test_the_address_comes_from_x_forwarded_for_only_behind_a_trusted_proxy(
         console_env, monkeypatch, case_store, make_staff, staff_password, tmp_path):
     make_staff("alice")
+    # Behind a proxy the console has a real secret and Secure cookies (a plain-http console serves loopback only)
+    monkeypatch.delenv("LABOURBOT_CONSOLE_COOKIE_SECURE")
     spoofed = {"X-Forwarded-For": "198.51.100.7"}
-    async with gateway(tmp_path) as (_app, client):
+    async with gateway(tmp_path, "https://gateway") as (_app, client):
         await login(client, "alice", "not the password", spoofed)
     assert audit_rows(case_store)[-1].address == "127.0.0.1"  # not a proxy: the header is ignored
     monkeypatch.setenv("LABOURBOT_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")
-    async with gateway(tmp_path) as (_app, client):
+    async with gateway(tmp_path, "https://gateway") as (_app, client):
         forwarded = {"X-Forwarded-For": "6.6.6.6, 203.0.113.9, 10.1.2.3"}
         await login(client, "alice", "not the password", forwarded)
     assert audit_rows(case_store)[-1].address == "203.0.113.9"  # the client's own 6.6.6.6 is not trusted
