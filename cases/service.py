@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cases import texts
+from cases.mediation_models import MediationApplication
 from cases.models import (
     ASSIGNED,
     AuditEvent,
@@ -28,9 +29,11 @@ from cases.models import (
     CHANNELS,
     CLOSED,
     FAILED,
+    KINDS,
     OPEN_STATUSES,
     PENDING,
     PRIORITIES,
+    QUESTION,
     REASONS,
     ROLES,
     SENT,
@@ -85,12 +88,14 @@ class TranscriptLine:
 @dataclass
 class CaseDraft:
     sender: str
+    kind: str = QUESTION  # question | mediation | booking | injury: one open case per sender and kind
     topic: str = "other"
     reason: str = "request_human"
     priority: str = "normal"
     summary: str = ""
     contact: Optional[str] = None
     transcript: list[TranscriptLine] = field(default_factory=list)
+    language: str = "zh"  # the conversation's language (zh en id vi th; docs/languages.md)
 
 
 def split_sender(sender: str) -> tuple[str, str]:
@@ -104,29 +109,35 @@ def split_sender(sender: str) -> tuple[str, str]:
 # ---- cases -----------------------------------------------------------------------------------------
 
 
-def open_case_for(session: Session, sender: str) -> Optional[Case]:
+def open_case_for(session: Session, sender: str, kind: str = QUESTION) -> Optional[Case]:
+    """The sender's open case of this kind (a question handoff unless told otherwise)."""
     return session.scalars(
-        select(Case).where(Case.sender == sender, Case.status.in_(OPEN_STATUSES)).order_by(Case.id.desc())
+        select(Case).where(Case.sender == sender, Case.kind == kind, Case.status.in_(OPEN_STATUSES))
+        .order_by(Case.id.desc())
     ).first()
 
 
 def open_case(session: Session, draft: CaseDraft, now: Optional[datetime] = None) -> tuple[Case, bool]:
     """Write a case with its transcript and the staff notification, in the caller's transaction.
 
-    Returns (case, True), or (the sender's open case, False) when there is one already; a high-priority
-    draft raises an existing case to high priority (and notifies staff again).
+    Returns (case, True), or (the sender's open case of the draft's kind, False) when there is one
+    already; a high-priority draft raises an existing case to high priority (and notifies staff again).
+    A sender may have one open case of each kind at once (a question handoff and a mediation application).
     """
     now = now or utcnow()
-    if draft.topic not in TOPICS or draft.reason not in REASONS or draft.priority not in PRIORITIES:
-        raise CaseError(f"bad draft: topic={draft.topic} reason={draft.reason} priority={draft.priority}")
-    existing = open_case_for(session, draft.sender)
+    if (draft.topic not in TOPICS or draft.reason not in REASONS or draft.priority not in PRIORITIES
+            or draft.kind not in KINDS):
+        raise CaseError(f"bad draft: kind={draft.kind} topic={draft.topic} reason={draft.reason} "
+                        f"priority={draft.priority}")
+    existing = open_case_for(session, draft.sender, draft.kind)
     if existing is None:
         channel, user = split_sender(draft.sender)
         case = Case(
-            status=WAITING, priority=draft.priority, reason=draft.reason, topic=draft.topic, channel=channel,
+            kind=draft.kind, status=WAITING, priority=draft.priority, reason=draft.reason, topic=draft.topic,
+            channel=channel,
             channel_user=user, sender=draft.sender, summary=clip(draft.summary, 1000),
             contact=clip(draft.contact, 200) if draft.contact else None, consent_at=now, created_at=now,
-            updated_at=now,
+            updated_at=now, language=texts.case_language(draft.language),
         )
         case.messages = [
             CaseMessage(part="transcript", author=line.author, text=clip(line.text, MAX_TEXT),
@@ -138,7 +149,7 @@ def open_case(session: Session, draft: CaseDraft, now: Optional[datetime] = None
                 session.add(case)
                 session.flush()
         except IntegrityError:
-            existing = open_case_for(session, draft.sender)
+            existing = open_case_for(session, draft.sender, draft.kind)
             if existing is None:
                 raise
         else:
@@ -242,7 +253,7 @@ def staff_reply(session: Session, case_id: int, user: StaffUser, text: str,
                           created_at=now)
     session.add(message)
     session.flush()  # the message's id, for the pending message
-    row = deliver_to_user(session, case, "staff_reply", f"{texts.STAFF_PREFIX}{text}", now=now,
+    row = deliver_to_user(session, case, "staff_reply", f"{texts.STAFF_PREFIX}{text}{texts.interpreter_note(case.language)}", now=now,
                           thread_message_id=message.id)
     if isinstance(row, OutboxMessage):
         session.flush()  # the outbox row's id
@@ -293,14 +304,18 @@ def record_rating(session: Session, sender: str, case_id: int, score: int,
 
 def route_user_message(session: Session, sender: str, text: str,
                        now: Optional[datetime] = None) -> tuple[Optional[Case], bool]:
-    """If a staff member holds the sender's case, add the message to its thread.
+    """If a staff member holds the sender's question case, add the message to its thread.
+
+    Only a question handoff holds the conversation: a mediation application (or a booking, an injury
+    follow-up) taken by staff leaves the user talking to the bot.
 
     Returns (case, first) where `first` says whether this is the first message since staff took over
     (the user gets one acknowledgement then), or (None, False) when the bot should answer.
     """
     now = now or utcnow()
     case = session.scalars(
-        select(Case).where(Case.sender == sender, Case.status == ASSIGNED).order_by(Case.id.desc())
+        select(Case).where(Case.sender == sender, Case.kind == QUESTION, Case.status == ASSIGNED)
+        .order_by(Case.id.desc())
     ).first()
     if case is None:
         return None, False
@@ -316,6 +331,7 @@ def route_user_message(session: Session, sender: str, text: str,
 @dataclass
 class CaseFilter:
     status: Optional[str] = None  # waiting | assigned | closed | open (waiting + assigned) | None (all)
+    kind: Optional[str] = None  # question | mediation | booking | injury | None (all)
     topic: Optional[str] = None
     channel: Optional[str] = None
     waiting_over: Optional[timedelta] = None  # only cases older than this
@@ -332,6 +348,8 @@ def list_cases(session: Session, flt: CaseFilter, now: Optional[datetime] = None
         query = query.where(Case.status.in_(OPEN_STATUSES))
     elif flt.status:
         query = query.where(Case.status == flt.status)
+    if flt.kind:
+        query = query.where(Case.kind == flt.kind)
     if flt.topic:
         query = query.where(Case.topic == flt.topic)
     if flt.channel:
@@ -481,7 +499,7 @@ def purge(session: Session, older_than: timedelta, now: Optional[datetime] = Non
     counts = {"cases": len(ids), "open_cases": int(open_count)}
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
         # explicit deletes: foreign-key cascades are not enabled on every SQLite connection
-        for model in (CaseMessage, CaseNote, OutboxMessage, PendingMessage):
+        for model in (CaseMessage, CaseNote, OutboxMessage, PendingMessage, MediationApplication):
             session.execute(delete(model).where(model.case_id.in_(chunk)))
         session.execute(delete(Case).where(Case.id.in_(chunk)))
     counts["pending_messages"] = session.execute(
@@ -542,6 +560,22 @@ def add_staff_user(session: Session, name: str, role: str, password: str) -> Sta
     return user
 
 
+def one_time_password() -> str:
+    """A generated password to be shown once (first administrator, accounts made in the console): 20
+    URL-safe characters, about 120 bits."""
+    return secrets.token_urlsafe(15)
+
+
+def active_admin_exists(session: Session) -> bool:
+    """Whether some active account can manage the others (`labourbot serve` says how to make the first)."""
+    return session.scalar(select(exists().where(StaffUser.role == "admin", StaffUser.active.is_(True)))) or False
+
+
+def staff_accounts(session: Session) -> list[StaffUser]:
+    """Every account, active ones first, then by name (the console's accounts page)."""
+    return list(session.scalars(select(StaffUser).order_by(StaffUser.active.desc(), StaffUser.name)))
+
+
 def _staff_named(session: Session, name: str) -> StaffUser:
     user = session.scalar(select(StaffUser).where(StaffUser.name == name))
     if user is None:
@@ -549,24 +583,25 @@ def _staff_named(session: Session, name: str) -> StaffUser:
     return user
 
 
-def end_staff_sessions(session: Session, name: str) -> int:
+def end_staff_sessions(session: Session, name: str, by: Optional[StaffUser] = None, address: str = "") -> int:
     """Log the account out everywhere (its console sessions are deleted); how many sessions ended."""
     user = _staff_named(session, name)
     ended = session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user.id)).rowcount or 0
-    audit(session, "end_sessions", account=name)
+    audit(session, "end_sessions", staff=by, account=name, address=address)
     return ended
 
 
-def deactivate_staff_user(session: Session, name: str) -> int:
+def deactivate_staff_user(session: Session, name: str, by: Optional[StaffUser] = None, address: str = "") -> int:
     """The account can no longer log in, and its sessions end at once; how many sessions ended."""
     user = _staff_named(session, name)
     user.active = False
     ended = session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user.id)).rowcount or 0
-    audit(session, "deactivate", account=name)
+    audit(session, "deactivate", staff=by, account=name, address=address)
     return ended
 
 
-def reset_staff_password(session: Session, name: str, password: str) -> None:
+def reset_staff_password(session: Session, name: str, password: str, by: Optional[StaffUser] = None,
+                         address: str = "") -> None:
     """A new password: the old one and every session of the account stop working, and a lockout of the
     account (failed logins) is lifted."""
     if len(password) < MIN_PASSWORD:
@@ -575,7 +610,7 @@ def reset_staff_password(session: Session, name: str, password: str) -> None:
     user.password_hash = _hasher.hash(password)
     session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user.id))
     session.execute(delete(LoginThrottle).where(LoginThrottle.key == LoginKeys.of(name, "").account))
-    audit(session, "reset_password", account=name)
+    audit(session, "reset_password", staff=by, account=name, address=address)
 
 
 # ---- console logins: throttling, one-time forms, the password check --------------------------------------
@@ -745,9 +780,10 @@ def audit(session: Session, action: str, *, outcome: str = "ok", staff: Optional
           account: str = "", address: str = "", case_id: Optional[int] = None,
           now: Optional[datetime] = None) -> None:
     """One line of the audit log, in the caller's transaction: who (the staff member, or the account name
-    as typed at the login), from where, did what to which case. Never a message text."""
+    as typed at the login), from where, did what to which case. Never a message text. An account change
+    made in the console names the changed `account` and keeps the acting staff member's id."""
     session.add(AuditEvent(at=now or utcnow(), action=action, outcome=outcome,
-                           account=(staff.name if staff else account)[:64],
+                           account=(account or (staff.name if staff else ""))[:64],
                            staff_id=staff.id if staff else None, address=address[:64], case_id=case_id))
 
 

@@ -4,8 +4,10 @@
 Before Rasa, in this order (see ConversationService.handle):
 1. danger words: the emergency numbers at once and a high-priority case (`urgent`), never Rasa;
 2. a satisfaction-score button (or a bare 1-5 right after the survey): stored on the closed case;
-3. a case held by a staff member: the message goes to its thread; the user gets one acknowledgement
-   (the first message after staff took over) and then nothing, so the conversation stays with staff.
+3. a question case held by a staff member (only a question handoff holds the conversation; a mediation
+   application, a booking or an injury follow-up does not): the message goes to its thread; the user
+   gets one acknowledgement (the first message after staff took over) and then nothing, so the
+   conversation stays with staff.
 Otherwise the message goes to the bot.
 """
 
@@ -24,7 +26,7 @@ from cases import texts
 from cases.config import CaseSettings
 from cases.db import CaseStore
 from cases.masking import install_log_filter
-from cases.models import ASSIGNED, CLOSED, Case, utcnow
+from cases.models import ASSIGNED, CLOSED, QUESTION, Case, utcnow
 from cases.outbox import OutboxWorker, Sender
 from cases.retention import Job, RetentionSettings, RetentionTask, purge_cases_job, purge_tracker_job
 from cases.service import CaseDraft, TranscriptLine, open_case, record_rating, route_user_message
@@ -77,7 +79,8 @@ class CaseRouter:
         if rating is not None:
             return rating
         with self.store.read() as session:  # the common case: nobody holds this conversation
-            held = session.scalar(select(Case.id).where(Case.sender == sender, Case.status == ASSIGNED))
+            held = session.scalar(select(Case.id).where(Case.sender == sender, Case.kind == QUESTION,
+                                                        Case.status == ASSIGNED))
         if held is None:
             return None
         try:

@@ -2,7 +2,8 @@
 
 Server-rendered Jinja2 pages (autoescaped, no scripts), zh-TW, for laptops and phones. Every POST
 checks the CSRF token of the session; a staff member may open and act on unassigned cases and their
-own, admins on all (others get 403). Personal data in the list view is masked.
+own, admins on all (others get 403); pages that need a higher role ask channels/console/access.py.
+Personal data in the list view is masked.
 
 Logins are throttled per account name and per address (cases.service: backoff, then a 15-minute
 lockout, in the database), a login form works once, and at most ARGON2_SLOTS password checks run at
@@ -29,7 +30,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from cases import texts
 from cases.masking import mask_personal_data
-from cases.models import CHANNELS, Case, StaffUser, utcnow
+from cases.mediation import console_panel as mediation_panel  # mediation (H4, docs/mediation.md)
+from cases.models import CHANNELS, KINDS, MEDIATION, Case, StaffUser, utcnow
 from cases.office_hours import TAIPEI
 from cases.service import (
     AUDIT_PAGE,
@@ -88,18 +90,24 @@ AGE_LABELS = {"": "不限", "1h": "超過 1 小時", "4h": "超過 4 小時", "1
 STATUS_CHOICES = {"open": "未結案", "waiting": "等待中", "assigned": "處理中", "closed": "已結案",
                   "all": "全部"}
 DONE = {"reply": "已送出回覆。", "assign": "已指派給您。", "note": "已新增內部備註。",
-        "close": "已結案，並請民眾評分。"}
+        "close": "已結案，並請民眾評分。",
+        # mediation applications (channels/console/mediation.py)
+        "mediation": "已更正調解申請，案件對話記下了改了哪些欄位。", "mediation_same": "調解申請沒有變更。"}
+# Case kinds (cases.models.KINDS): the list's filter and the badge on the list and the case page.
+KIND_LABELS = {"question": "諮詢轉真人", "mediation": "調解申請", "booking": "諮詢預約", "injury": "職災關懷"}
 AUTHOR_LABELS = {"user": "民眾", "bot": "小幫手", "staff": "同仁", "system": "系統"}
 # ?error=<code> on the case page: fixed texts only, the query's own text is never shown.
 ERRORS = {"taken": "這件案件剛由其他同仁接手，請重新整理頁面確認負責人。", "closed": "這件案件已經結案，無法再處理。",
-          "empty": "內容不能是空白的，請輸入後再送出。"}
+          "empty": "內容不能是空白的，請輸入後再送出。",
+          "mediation": "調解申請沒有更正：必填欄位不能空白，電話格式要正確，金額要是整數。"}
 GENERIC_ERROR = "無法完成這個動作，請重新整理頁面再試一次。"
 LOGIN_FAILED = "帳號或密碼錯誤，或嘗試次數過多而暫時無法登入；請確認後稍候再試。"
 LOGIN_BUSY = "目前登入的人較多，請稍候幾秒再試一次。"
 FORM_EXPIRED = "表單已失效或已經送出過，請重新整理登入頁再試一次。"
 ARGON2_SLOTS = 2  # password checks at a time (64 MiB of memory and a core each); the rest get 429
 AUDIT_ACTIONS = {"login": "登入", "logout": "登出", "read": "開啟", "take": "接手", "reply": "回覆", "note": "備註",
-                 "close": "結案", "deactivate": "停用帳號", "reset_password": "重設密碼", "end_sessions": "登出所有裝置"}
+                 "close": "結案", "add_user": "新增帳號", "deactivate": "停用帳號", "reset_password": "重設密碼",
+                 "end_sessions": "登出所有裝置"}
 AUDIT_OUTCOMES = {"ok": "成功", "failed": "失敗", "locked": "暫停登入中", "refused": "無權限"}
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -283,7 +291,7 @@ def logout(request: Request, csrf: str = Form("")) -> Response:
 
 @router.get("/cases")
 def case_list(request: Request, status: str = "open", topic: str = "", channel: str = "",
-              age: str = "", undelivered: str = "") -> Response:
+              age: str = "", undelivered: str = "", kind: str = "") -> Response:
     """Open cases, high priority and longest waiting first; filters by status, topic, channel, age and
     undelivered staff replies; the banner of urgent alerts no staff group got."""
     viewer = _viewer(request)
@@ -292,6 +300,7 @@ def case_list(request: Request, status: str = "open", topic: str = "", channel: 
     status = status if status in STATUS_CHOICES else "open"
     flt = CaseFilter(
         status=None if status == "all" else status,
+        kind=kind if kind in KINDS else None,  # case kinds (H4)
         topic=topic if topic in TOPICS else None,
         channel=channel if channel in CHANNELS else None,
         waiting_over=AGES.get(age),
@@ -306,10 +315,11 @@ def case_list(request: Request, status: str = "open", topic: str = "", channel: 
         alerts = unseen_failed_alerts(session, viewer.user)
     return render(request, "cases.html", viewer=viewer, rows=rows, alerts=alerts,
                   alerts_banner=texts.ALERTS_FAILED_BANNER.format(count=sum(alerts.values())),
-                  filters={"status": status, "topic": flt.topic or "", "channel": flt.channel or "",
+                  filters={"status": status, "kind": flt.kind or "", "topic": flt.topic or "",
+                           "channel": flt.channel or "",
                            "age": age if age in AGES else "", "undelivered": flt.undelivered},
                   status_choices=STATUS_CHOICES, topic_labels=TOPIC_LABELS, channels=texts.CHANNEL_LABELS,
-                  age_labels=AGE_LABELS)
+                  age_labels=AGE_LABELS, kind_labels=KIND_LABELS)
 
 
 def _row(case: Case, now: datetime, undelivered: bool) -> dict[str, Any]:
@@ -319,6 +329,8 @@ def _row(case: Case, now: datetime, undelivered: bool) -> dict[str, Any]:
         "high": case.priority == "high",
         "undelivered": undelivered,
         "status": case.status,
+        "kind": case.kind,
+        "kind_label": KIND_LABELS.get(case.kind, case.kind),
         "status_label": texts.STATUS_LABELS.get(case.status, case.status),
         "topic": texts.topic_label(case.topic),
         "channel": texts.CHANNEL_LABELS.get(case.channel, case.channel),
@@ -370,8 +382,13 @@ def case_page(request: Request, case_id: int, done: str = "", error: str = "") -
         return refused
     assert case is not None
     now = utcnow()
+    mediation = None  # the application's panel (H4, docs/mediation.md)
+    if case.kind == MEDIATION:
+        with _store(request).read() as session:
+            mediation = mediation_panel(session, case.id)
     return render(
-        request, "case.html", viewer=viewer, case=case, now=now, waited=_waited(case.created_at, now),
+        request, "case.html", mediation=mediation, kind_label=KIND_LABELS.get(case.kind, case.kind),
+        viewer=viewer, case=case, now=now, waited=_waited(case.created_at, now),
         transcript=[m for m in case.messages if m.part == "transcript"],
         thread=[m for m in case.messages if m.part == "thread"], deliveries=deliveries,
         authors=AUTHOR_LABELS, done=DONE.get(done), error=ERRORS.get(error, GENERIC_ERROR) if error else None,
@@ -464,7 +481,7 @@ def audit_page(request: Request, case: str = "", account: str = "", before: str 
     viewer = _viewer(request)
     if viewer is None:
         return _to_login(request)
-    if viewer.user.role != "admin":
+    if viewer.user.role != "admin":  # the top rank of channels/console/access.py (which imports this module)
         return _forbidden(request, viewer, "只有管理者可以查看稽核紀錄。")
     case_id, older_than = _number(case), _number(before)
     account = account.strip()[:64]

@@ -1,4 +1,5 @@
-"""Case kinds (question handoff, mediation, booking, injury): one open case per conversation and kind.
+"""Case kinds (question handoff, mediation, booking, injury): one open case per conversation and kind;
+mediation applications (cases/mediation_models.py).
 
 Revision ID: 0008
 Revises: 0007
@@ -29,9 +30,20 @@ def upgrade() -> None:
     op.drop_index("uq_cases_open_sender", table_name="cases")
     op.create_index("uq_cases_open_sender_kind", "cases", ["sender", "kind"], unique=True,
                     sqlite_where=OPEN_ONLY, postgresql_where=OPEN_ONLY)
+    op.create_table(
+        "mediation_applications",
+        sa.Column("case_id", sa.Integer(), sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
+        _time("created_at"),
+        _time("updated_at"),
+        sa.Column("updated_by", sa.Integer(), sa.ForeignKey("staff_users.id", ondelete="SET NULL"),
+                  nullable=True),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("mediation_applications")
     op.drop_index("uq_cases_open_sender_kind", table_name="cases")
     op.create_index("uq_cases_open_sender", "cases", ["sender"], unique=True,
                     sqlite_where=OPEN_ONLY, postgresql_where=OPEN_ONLY)
