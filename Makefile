@@ -105,4 +105,7 @@ clean:
 conversation-eval: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories bot/tests/test_conversations.yml --out var/core-eval \
 	  --fail-on-prediction-errors > var/core-eval.log 2>&1 || { grep -v Warning var/core-eval.log | tail -30; exit 1; }
+	$(RASA) test core --model $(MODEL) --stories bot/tests/test_mediation_conversations.yml --out var/core-eval-mediation \
+	  --fail-on-prediction-errors > var/core-eval-mediation.log 2>&1 \
+	  || { grep -v Warning var/core-eval-mediation.log | tail -30; exit 1; }
 	@echo "rasa test core: all conversations predicted as written"

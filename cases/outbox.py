@@ -97,7 +97,9 @@ def staff_alert_text(case: Case, public_url: str) -> str:
         priority="【高優先】" if case.priority == "high" else "",
         topic=texts.topic_label(case.topic),
         channel=texts.CHANNEL_LABELS.get(case.channel, case.channel),
-        reason=texts.REASON_LABELS.get(case.reason, case.reason),
+        # a mediation application (or another kind of case) says what it is, not why a person was asked for
+        reason=(texts.REASON_LABELS.get(case.reason, case.reason) if case.kind == "question"
+                else texts.KIND_LABELS.get(case.kind, case.kind)),
         link=link,
     )
 

@@ -71,6 +71,17 @@ def _export_case(session: Session, case: Case) -> dict[str, Any]:
     out["notes"] = [_as_dict(n) for n in case.notes]
     out["outbox"] = [_as_dict(o) for o in session.scalars(
         select(OutboxMessage).where(OutboxMessage.case_id == case.id).order_by(OutboxMessage.id))]
+    # What the case kinds keep beside the case (deleted with it: their foreign keys cascade)
+    from cases.booking import ConsultationBooking
+    from cases.followup import InjuryCheckin
+    from cases.mediation_models import MediationApplication
+
+    application = session.get(MediationApplication, case.id)
+    out["mediation_application"] = _as_dict(application) if application is not None else None
+    out["bookings"] = [_as_dict(b) for b in session.scalars(
+        select(ConsultationBooking).where(ConsultationBooking.case_id == case.id).order_by(ConsultationBooking.id))]
+    out["injury_checkins"] = [_as_dict(c) for c in session.scalars(
+        select(InjuryCheckin).where(InjuryCheckin.case_id == case.id).order_by(InjuryCheckin.id))]
     return out
 
 

@@ -52,6 +52,7 @@ REASON_LABELS = {
     "danger": "危險或自傷字詞",
 }
 STATUS_LABELS = {"waiting": "等待中", "assigned": "處理中", "closed": "已結案"}
+KIND_LABELS = {"question": "諮詢轉真人", "mediation": "調解申請", "booking": "諮詢預約", "injury": "職災關懷"}
 
 # A staff alert sent again through the other staff group because the first one never arrived.
 ALERT_FALLBACK = "【補發：{via} 群組沒有收到這則緊急通知】"
@@ -77,3 +78,31 @@ def topic_label(topic: str) -> str:
 def rating_payload(case_id: int, score: int) -> str:
     """A button payload the gateway recognises (it never reaches Rasa); short enough for LINE and Telegram."""
     return f'/rate_case{{"case_id": {case_id}, "score": {score}}}'
+
+
+# Languages (docs/languages.md): a staff reply in Chinese to a conversation held in another language
+# ends with one line in that language saying a bureau interpreter can call back.
+CASE_LANGUAGES = ("zh", "en", "id", "vi", "th")
+LANGUAGE_LABELS = {"zh": "中文", "en": "英文 English", "id": "印尼文 Bahasa Indonesia", "vi": "越南文 Tiếng Việt",
+                   "th": "泰文 ภาษาไทย"}
+INTERPRETER_NOTES = {
+    "en": "(This reply is in Chinese. If you need it in English, reply here and a bureau interpreter can "
+          "call you back, or call 1955 for free interpreting.)",
+    "id": "(Balasan ini dalam bahasa Mandarin. Jika perlu dalam bahasa Indonesia, balas di sini dan juru "
+          "bahasa Dinas Tenaga Kerja dapat menelepon Anda, atau hubungi 1955 yang gratis.)",
+    "vi": "(Câu trả lời này bằng tiếng Trung. Nếu cần tiếng Việt, hãy trả lời tại đây để phiên dịch viên "
+          "của Cục Lao động gọi lại cho bạn, hoặc gọi 1955 miễn phí.)",
+    "th": "(ข้อความนี้เป็นภาษาจีน หากต้องการภาษาไทย ตอบกลับที่นี่ ล่ามของสำนักแรงงานจะโทรกลับหาคุณ "
+          "หรือโทร 1955 ฟรี)",
+}
+
+
+def case_language(language: str | None) -> str:
+    """A case's language: one of CASE_LANGUAGES, else zh."""
+    return language if language in CASE_LANGUAGES else "zh"
+
+
+def interpreter_note(language: str | None) -> str:
+    """The line added to a staff reply for a conversation in `language` ('' for Chinese)."""
+    note = INTERPRETER_NOTES.get(case_language(language))
+    return f"\n{note}" if note else ""

@@ -94,7 +94,7 @@ DONE = {"reply": "已送出回覆。", "assign": "已指派給您。", "note": "
         # mediation applications (channels/console/mediation.py)
         "mediation": "已更正調解申請，案件對話記下了改了哪些欄位。", "mediation_same": "調解申請沒有變更。"}
 # Case kinds (cases.models.KINDS): the list's filter and the badge on the list and the case page.
-KIND_LABELS = {"question": "諮詢轉真人", "mediation": "調解申請", "booking": "諮詢預約", "injury": "職災關懷"}
+KIND_LABELS = texts.KIND_LABELS
 AUTHOR_LABELS = {"user": "民眾", "bot": "小幫手", "staff": "同仁", "system": "系統"}
 # ?error=<code> on the case page: fixed texts only, the query's own text is never shown.
 ERRORS = {"taken": "這件案件剛由其他同仁接手，請重新整理頁面確認負責人。", "closed": "這件案件已經結案，無法再處理。",
@@ -107,7 +107,11 @@ FORM_EXPIRED = "表單已失效或已經送出過，請重新整理登入頁再�
 ARGON2_SLOTS = 2  # password checks at a time (64 MiB of memory and a core each); the rest get 429
 AUDIT_ACTIONS = {"login": "登入", "logout": "登出", "read": "開啟", "take": "接手", "reply": "回覆", "note": "備註",
                  "close": "結案", "add_user": "新增帳號", "deactivate": "停用帳號", "reset_password": "重設密碼",
-                 "end_sessions": "登出所有裝置"}
+                 "end_sessions": "登出所有裝置", "mediation_edit": "更正調解申請", "mediation_pdf": "下載調解申請書",
+                 "curation_attach": "加例句", "curation_draft": "送出草稿", "curation_dismiss": "略過問題",
+                 "curation_approve": "核准條目", "curation_reject": "退回草稿", "schedule": "新增諮詢時段",
+                 "stop_schedule": "停止諮詢時段", "cancel_session": "取消諮詢場次", "attendance": "記錄出席",
+                 "followup": "開始職災關懷"}
 AUDIT_OUTCOMES = {"ok": "成功", "failed": "失敗", "locked": "暫停登入中", "refused": "無權限"}
 
 router = APIRouter(prefix="/console", include_in_schema=False)
