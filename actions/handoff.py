@@ -20,6 +20,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import i18n
 from actions.replies import button, human_button, say
 from actions.settings import action_settings
 from cases import texts
@@ -118,13 +119,15 @@ def topic_of_text(text: str) -> Optional[str]:
     return hits[0].topic if hits and kb.is_confident(hits) else None
 
 
-def offer_if_sensitive(dispatcher: CollectingDispatcher, text: str) -> bool:
+def offer_if_sensitive(dispatcher: CollectingDispatcher, text: str, lang: str = "zh") -> bool:
     """Offer a person when the text describes a situation that needs one; True when offered.
     For answer actions: call it after answering (see docs/handoff.md)."""
     found = sensitive_topic(text)
     if found is None:
         return False
-    say(dispatcher, texts.SENSITIVE_OFFER.format(why=found.why), buttons=[human_button()],
+    human = human_button()
+    say(dispatcher, i18n.text("sensitive_offer", lang, why=found.why),
+        buttons=[button(i18n.text("human_button", lang), human["payload"])],
         topic=found.topic, kind="handoff_offer", reason="sensitive_topic")
     return True
 
@@ -136,7 +139,7 @@ class ActionOfferHandoff(Action):
         return "action_offer_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
-        offer_if_sensitive(dispatcher, tracker.latest_message.get("text") or "")
+        offer_if_sensitive(dispatcher, tracker.latest_message.get("text") or "", i18n.language_of(tracker))
         return []
 
 
@@ -153,8 +156,8 @@ class ActionHandoff(Action):
             logger.error("handoff: case store unavailable (%s)", type(exc).__name__)
             open_id = None
         if open_id is not None:
-            say(dispatcher, texts.ALREADY_OPEN.format(case_id=open_id), kind="handoff", handoff=True,
-                case_id=open_id)
+            say(dispatcher, i18n.text("already_open", i18n.language_of(tracker), case_id=open_id), kind="handoff",
+                handoff=True, case_id=open_id)
             return []
         sensitive = sensitive_in_recent(tracker)
         if sensitive:
@@ -182,8 +185,10 @@ class ActionAskHandoffConsent(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         again = tracker.get_slot("requested_slot") == "handoff_consent"  # the answer was not understood
-        say(dispatcher, (texts.ASK_CONSENT_AGAIN + "\n\n" if again else "") + texts.NOTICE,
-            buttons=[button(texts.CONSENT_YES, texts.CONSENT_YES), button(texts.CONSENT_NO, texts.CONSENT_NO)],
+        lang = i18n.language_of(tracker)  # the buttons send the Chinese words in every language
+        say(dispatcher, (i18n.text("ask_consent_again", lang) + "\n\n" if again else "") + i18n.text("handoff_notice", lang),
+            buttons=[button(i18n.text("consent_yes", lang), texts.CONSENT_YES),
+                     button(i18n.text("consent_no", lang), texts.CONSENT_NO)],
             kind="handoff_notice", topic=tracker.get_slot("handoff_topic") or None)
         return []
 
@@ -194,8 +199,9 @@ class ActionAskHandoffContact(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         again = tracker.get_slot("requested_slot") == "handoff_contact"  # the answer was not understood
-        say(dispatcher, texts.ASK_CONTACT_AGAIN if again else texts.ASK_CONTACT,
-            buttons=[button(texts.SKIP, texts.SKIP)], kind="handoff_contact")
+        lang = i18n.language_of(tracker)
+        say(dispatcher, i18n.text("ask_contact_again" if again else "ask_contact", lang),
+            buttons=[button(i18n.text("skip", lang), texts.SKIP)], kind="handoff_contact")
         return []
 
 
@@ -246,8 +252,9 @@ class ActionOpenCase(Action):
         from cases.service import CaseDraft
 
         reset = [SlotSet(slot, None) for slot in SLOTS]
+        lang = i18n.language_of(tracker)
         if tracker.get_slot("handoff_consent") is not True:
-            say(dispatcher, texts.DECLINED, kind="handoff_declined")
+            say(dispatcher, i18n.text("declined", lang), kind="handoff_declined")
             return reset
         lines = transcript_from_events(tracker.events)
         contact = tracker.get_slot("handoff_contact")
@@ -260,20 +267,22 @@ class ActionOpenCase(Action):
             summary=summary_of(lines),
             contact=None if contact in (None, SKIPPED) else str(contact),
             transcript=lines,
+            language=lang,
         )
         try:
             case_id, created = await asyncio.to_thread(_write_case, draft)
         except Exception as exc:
             logger.error("handoff: case could not be written (%s)", type(exc).__name__, exc_info=exc)
-            say(dispatcher, texts.UNAVAILABLE, buttons=[human_button()], kind="handoff_failed")
+            say(dispatcher, i18n.text("case_unavailable", lang), buttons=[human_button()], kind="handoff_failed")
             return reset
         if created:
-            text = texts.OPENED.format(case_id=case_id, expected=expected_reply(datetime.now(timezone.utc),
-                                                                                priority))
+            expected = (expected_reply(datetime.now(timezone.utc), priority) if lang == "zh"
+                        else i18n.text("expected_reply", lang))
+            text = i18n.text("opened", lang, case_id=case_id, expected=expected)
         else:
-            text = texts.ALREADY_OPEN.format(case_id=case_id)
+            text = i18n.text("already_open", lang, case_id=case_id)
             if draft.contact:
-                text += texts.CONTACT_ADDED.format(case_id=case_id)
+                text += i18n.text("contact_added", lang, case_id=case_id)
         logger.info("handoff: case #%s %s", case_id, "opened" if created else "already open")
         say(dispatcher, text, kind="handoff", topic=draft.topic, handoff=True, case_id=case_id)
         return reset

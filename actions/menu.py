@@ -1,4 +1,4 @@
-"""Greeting and out-of-scope replies with topic buttons.
+"""Greeting and out-of-scope replies with topic buttons; the language menu (docs/languages.md).
 
 They are actions rather than domain responses because their button payloads carry JSON
 (`/choose_topic{"topic": ...}`), which Rasa's response templating would try to fill as slots.
@@ -6,17 +6,20 @@ They are actions rather than domain responses because their button payloads carr
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, Sequence, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replies import Button, button, human_button, say
-from labourbot.buttons import choose_topic
+from rasa_sdk.events import SlotSet
 
-GREETING = ("您好！我是臺南市政府勞工局的勞動法令小幫手 🙂 可以直接打出您的問題，例如「老闆不給加班費怎麼辦」，"
-            "或點選下面的主題：")
-OUT_OF_SCOPE = "抱歉，這個問題不在我能回答的範圍。我可以回答勞動法令、求職防騙、找工作等問題，例如："
+from actions import i18n
+from actions.replies import Button, button, human_button, say
+from labourbot.buttons import REQUEST_HUMAN, choose_topic
+
+GREETING = i18n.CATALOG["greeting"]["zh"]
+OUT_OF_SCOPE = i18n.CATALOG["out_of_scope"]["zh"]
 
 GREETING_TOPICS = (("加班費", "overtime"), ("工時與休假", "working_hours"), ("特休", "annual_leave"),
                    ("資遣與離職", "termination_severance"), ("職災", "occupational_injury"),
@@ -24,9 +27,17 @@ GREETING_TOPICS = (("加班費", "overtime"), ("工時與休假", "working_hours
 OUT_OF_SCOPE_TOPICS = (("加班費", "overtime"), ("資遣與離職", "termination_severance"), ("求職防騙", "job_scam"))
 
 
-def topic_buttons(topics: Sequence[tuple[str, str]]) -> list[Button]:
+def language_button() -> Button:
+    return button(i18n.LANGUAGE_BUTTON, i18n.CHOOSE_LANGUAGE_PAYLOAD)
+
+
+def topic_buttons(topics: Sequence[tuple[str, str]], lang: str = "zh") -> list[Button]:
+    """Chinese: the topic menus; other languages: questions the knowledge base answers in them."""
+    if lang in i18n.STARTER_QUESTIONS:
+        questions = [button(q, q) for q in i18n.STARTER_QUESTIONS[lang]]
+        return questions + [button(i18n.text("human_button", lang), REQUEST_HUMAN), language_button()]
     return [button(title, choose_topic(topic))
-            for title, topic in topics] + [human_button()]
+            for title, topic in topics] + [human_button(), language_button()]
 
 
 class ActionGreet(Action):
@@ -34,8 +45,10 @@ class ActionGreet(Action):
         return "action_greet"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
-        say(dispatcher, GREETING, buttons=topic_buttons(GREETING_TOPICS), kind="menu", topic="other")
-        return []
+        lang = i18n.language_of(tracker)
+        say(dispatcher, i18n.text("greeting", lang), buttons=topic_buttons(GREETING_TOPICS, lang), kind="menu",
+            topic="other", language=lang)
+        return i18n.language_events(tracker)
 
 
 class ActionOutOfScope(Action):
@@ -50,10 +63,51 @@ class ActionOutOfScope(Action):
         from actions.knowledge import answer_question
 
         text = tracker.latest_message.get("text") or ""
+        lang = i18n.language_of(tracker)
         kb = knowledge_base()
         if kb is not None and text.strip():
+            if lang != "zh":  # the language's own entries decide (honest limits included)
+                from actions.knowledge import answer_in_language
+
+                return answer_in_language(dispatcher, text, lang) + i18n.language_events(tracker)
             hits = kb.search(text, k=3, kinds=("entry",))
             if hits and kb.is_confident(hits):
                 return answer_question(dispatcher, text)
-        say(dispatcher, OUT_OF_SCOPE, buttons=topic_buttons(OUT_OF_SCOPE_TOPICS), kind="menu", topic="other")
+        say(dispatcher, i18n.text("out_of_scope", lang), buttons=topic_buttons(OUT_OF_SCOPE_TOPICS, lang),
+            kind="menu", topic="other")
+        return i18n.language_events(tracker)
+
+
+class ActionLanguageMenu(Action):
+    """The five languages as buttons (the 「Language / 語言」 button of every menu)."""
+
+    def name(self) -> Text:
+        return "action_language_menu"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        lang = i18n.language_of(tracker)
+        buttons = [button(name, f'/set_language{{"language": "{code}"}}') for code, name in i18n.LANGUAGE_NAMES.items()]
+        say(dispatcher, i18n.text("language_menu", lang), buttons=buttons, kind="language_menu")
         return []
+
+
+class ActionSetLanguage(Action):
+    """An explicit choice of language: it sticks until changed (or a long message in another language)."""
+
+    def name(self) -> Text:
+        return "action_set_language"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        typed = tracker.latest_message.get("text") or ""
+        # a typed request names the language ("bisa pakai bahasa Inggris" is Indonesian asking for English)
+        chosen = None if typed.startswith("/") else i18n.named_language(typed)
+        if chosen == "zh" and i18n.language_of(tracker) != "zh" and not re.search(r"[\u4e00-\u9fff]", typed):
+            chosen = None  # "I don't understand Chinese": the language it is written in, below
+        if chosen is None:
+            found = next(tracker.get_latest_entity_values("language"), None)
+            chosen = found if found in i18n.LANGUAGE_NAMES else None
+        if chosen is None:  # "change language" without naming one: the menu
+            return await ActionLanguageMenu().run(dispatcher, tracker, domain)
+        say(dispatcher, i18n.text("language_set", chosen), buttons=topic_buttons(GREETING_TOPICS, chosen),
+            kind="language_set", language=chosen)
+        return [SlotSet(i18n.SLOT, chosen)]

@@ -141,6 +141,7 @@ class Case(Base):
     priority: Mapped[str] = mapped_column(String(16), default="normal")
     reason: Mapped[str] = mapped_column(String(32), default="request_human")
     topic: Mapped[str] = mapped_column(String(32), default="other")
+    language: Mapped[str] = mapped_column(String(8), default="zh", server_default="zh")  # zh en id vi th
     channel: Mapped[str] = mapped_column(String(16))
     channel_user: Mapped[str] = mapped_column(String(128))
     sender: Mapped[str] = mapped_column(String(160), index=True)

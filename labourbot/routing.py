@@ -13,13 +13,14 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from labourbot.language import detect
 from labourbot.parsing.extract import extract_calc_values
 from labourbot.questions import parse
 
 # Intents that are dialogue acts: right for short messages, wrong for a long question that starts
 # with 「你好」 or 「謝謝」.
 DIALOGUE_ACTS: Final[frozenset[str]] = frozenset(
-    {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "out_of_scope"})
+    {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "out_of_scope", "set_language"})
 # Intents that start a tool; they need the request's own words, not only the classifier.
 TOOLS: Final[frozenset[str]] = frozenset({"calculate", "check_job_scam", "search_job", "start_quiz"})
 # Below this, a tool or dialogue-act prediction is not trusted and the message goes to the knowledge base.
@@ -116,13 +117,39 @@ def route(text: str, intent: str, confidence: float) -> Route:
         return Route("calculate", "" if intent == "calculate" else "asks to calculate")
     if intent == "calculate":
         return Route(KB_INTENT, "a question that mentions an amount, not a request to calculate")
+    if intent in TOOLS and _in_other_language(text):  # the tools speak Chinese; translated entries answer
+        return Route(KB_INTENT, "a tool asked for in another language")
     if intent in SERVICE_WORDS and not SERVICE_WORDS[intent].search(text):
         return Route(KB_INTENT, "a service predicted without the request's words")
     if intent not in SERVICE_WORDS and asks_to_book(text):
         return Route("book_consultation", "asks to book a consultation")
     if intent in TOOLS and confidence < MIN_TOOL_CONFIDENCE:
         return Route(KB_INTENT, "tool predicted with low confidence")
+    if intent in DIALOGUE_ACTS and intent != "out_of_scope" and not _CJK.search(text):
+        # another language (docs/languages.md): the Chinese question reader does not apply, length does
+        if _words(text) > MAX_DIALOGUE_ACT_WORDS:
+            return Route(KB_INTENT, "a message in another language, longer than a dialogue act")
+        return Route(intent)
     if intent in DIALOGUE_ACTS and _content_chars(text) > MAX_DIALOGUE_ACT_CHARS and parse(text).questions \
             and intent != "out_of_scope":
         return Route(KB_INTENT, "a question that starts with a greeting or thanks")
     return Route(intent)
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_WORDS = re.compile(r"[^\W\d_]+")
+# Words (Thai: four characters) beyond which an English, Indonesian, Vietnamese or Thai message is a
+# question rather than "hello" or "thank you very much" (docs/languages.md).
+MAX_DIALOGUE_ACT_WORDS: Final[int] = 6
+
+
+def _in_other_language(text: str) -> bool:
+    """A message long enough to tell, in English, Indonesian, Vietnamese or Thai (labourbot/language.py)."""
+    found = detect(text)
+    return found.lang not in (None, "zh") and found.switches()
+
+
+def _words(text: str) -> int:
+    """Words of a message without Chinese (Thai has no spaces: four characters count as one)."""
+    thai = sum(1 for ch in text if "\u0e00" <= ch <= "\u0e7f")
+    return len(_WORDS.findall(re.sub(r"[\u0e00-\u0e7f]+", " ", text))) + thai // 4

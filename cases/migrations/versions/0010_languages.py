@@ -1,4 +1,4 @@
-"""The language a conversation is held in, on cases.
+"""The language a conversation is held in, on cases (docs/languages.md).
 
 Revision ID: 0010
 Revises: 0009
@@ -16,13 +16,12 @@ branch_labels = None
 depends_on = None
 
 
-def _time(name: str, nullable: bool = False) -> sa.Column:
-    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
-
-
 def upgrade() -> None:
-    pass  # filled in by the languages work
+    # zh | en | id | vi | th; every case opened before this change was a Chinese conversation.
+    with op.batch_alter_table("cases") as batch:
+        batch.add_column(sa.Column("language", sa.String(8), nullable=False, server_default="zh"))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("cases") as batch:
+        batch.drop_column("language")
