@@ -77,7 +77,9 @@ _DISPUTE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 _NUMBERS = re.compile(r"(?<![\d萬千])([1-7])(?![\d萬千元])")
 # digits (「48,750」「6萬4」「35k」), or Chinese numerals with a unit word (「三萬五」, not the 一 of 「一下」)
-_AMOUNT = re.compile(r"\d[\d,]*(?:\.\d+)?\s*[萬千kK]?\s*\d*|[一二三四五六七八九兩零〇]*[十百千萬][一二三四五六七八九十兩零〇百千萬]*")
+# (bounded runs of numerals: an unbounded run before a required unit word is quadratic on a long run)
+_AMOUNT = re.compile(r"\d[\d,]{0,15}(?:\.\d+)?\s?[萬千kK]?\s?\d{0,4}"
+                     r"|[一二三四五六七八九兩零〇]{0,4}[十百千萬][一二三四五六七八九十兩零〇百千萬]{0,12}")
 
 
 # ---- reading answers (pure) --------------------------------------------------------------------------

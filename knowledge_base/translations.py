@@ -115,7 +115,7 @@ _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "貳": 2, "兩":
 _CN_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _CN_BIG = {"萬": 10_000, "万": 10_000, "億": 100_000_000, "亿": 100_000_000}
 _CN_RUN = re.compile("[零〇一壹二貳兩两三參四肆五伍六陸七柒八捌九玖十拾百佰千仟萬万億亿]+")
-_ARABIC_CN = re.compile(r"(\d+(?:\.\d+)?)\s*([萬万億亿])")
+_ARABIC_CN = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?([萬万億亿])")  # starts at a number's first digit: linear
 _THAI_DIGITS = {ord(c): str(i) for i, c in enumerate("๐๑๒๓๔๕๖๗๘๙")}
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}
 # 60,000 / 60.000 / 60 000 (thousands groups) | 1.5 / 1,5 (decimals) | 8
