@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import i18n
 from actions.handoff import offer_if_sensitive
 from actions.kb_client import knowledge_base
 from actions.replies import button, human_button, say
@@ -58,7 +59,8 @@ def answer_with_entry(dispatcher: CollectingDispatcher, entry: Any, question: st
                       article_buttons: bool = True, feedback: bool = True) -> List[Dict[Text, Any]]:
     """Say an entry's answer with its citations and the standard follow-up buttons."""
     buttons = (_article_buttons(entry.citations) if article_buttons else []) + [human_button()] + (
-        [button("有幫助", _payload("feedback", helpful="yes", entry_id=entry.id))] if feedback else [])
+        [button("有幫助", _payload("feedback", helpful="yes", entry_id=entry.id)),
+         button("沒幫助", _payload("feedback", helpful="no", entry_id=entry.id))] if feedback else [])
     say(
         dispatcher,
         entry_text(entry, question),
@@ -170,6 +172,9 @@ class ActionAnswerQuestion(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         text = tracker.latest_message.get("text") or ""
+        lang = i18n.language_of(tracker)
+        if lang != "zh":  # docs/languages.md
+            return answer_in_language(dispatcher, text, lang) + i18n.language_events(tracker)
         topic = topic_for_intent(tracker.latest_message.get("intent", {}).get("name"))
         return answer_question(dispatcher, text, topic)
 
@@ -183,10 +188,13 @@ class ActionAnswerEntry(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         entry_id = next(tracker.get_latest_entity_values("entry_id"), None)
         kb = knowledge_base()
-        entry = kb.entry(entry_id) if kb and entry_id else None
+        lang = i18n.language_of(tracker)
+        entry = any_entry(kb, entry_id, lang) if kb and entry_id else None
         if entry is None:
-            say(dispatcher, "抱歉，找不到這則說明。請直接輸入您的問題。", buttons=[human_button()])
+            say(dispatcher, i18n.text("entry_missing", lang), buttons=[localized_human_button(lang)])
             return []
+        if getattr(entry, "language", "zh") != "zh":
+            return answer_translated(dispatcher, entry, entry.language)
         return answer_with_entry(dispatcher, entry)
 
 
@@ -242,6 +250,11 @@ class ActionShowArticle(Action):
             kind="article",
             title=article.citation,
         )
+        lang = i18n.language_of(tracker)
+        english = english_statute([article.citation]) if lang != "zh" else None
+        if english is not None:  # the official English translation, for a conversation in another language
+            say(dispatcher, f"{i18n.text('official_english', lang, citation=article.citation)}\n{english[1]}",
+                citations=[article.citation], kind="statute_english", language=lang)
         return [SlotSet("last_citations", [article.citation])]
 
 
@@ -258,3 +271,105 @@ class ActionFeedback(Action):
         else:
             say(dispatcher, "謝謝您的回饋，我們會改進。需要的話可以請勞工局同仁協助：", buttons=[human_button()])
         return []
+
+
+# ---------------------------------------------------------------- other languages (docs/languages.md)
+
+_MAX_ENGLISH_CHARS = 1500
+
+
+def localized_human_button(lang: str) -> Dict[str, str]:
+    button_ = human_button()
+    return button(i18n.text("human_button", lang), button_["payload"])
+
+
+def any_entry(kb: Any, entry_id: str, lang: str = "zh") -> Any:
+    """A Chinese or translated entry by id; a Chinese id in a conversation held in `lang` gives the
+    translation when there is one."""
+    translated = getattr(kb, "translated_entry", None)
+    entry = kb.entry(entry_id) or (translated(entry_id) if translated else None)
+    if entry is not None and getattr(entry, "language", "zh") == "zh" and lang != "zh":
+        translation = getattr(kb, "translation", None)
+        entry = (translation(entry.id, lang) if translation else None) or entry
+    return entry
+
+
+def translated_text(entry: Any, lang: str, question: str | None = None) -> str:
+    """A translated entry as an answer: title, answer, the Chinese citations (the law is Chinese)."""
+    head = i18n.text("you_asked", lang, question=clip(question, 60, one_line=True)) + "\n" if question else ""
+    body = f"{head}{i18n.text('about', lang, title=entry.title)}\n{entry.answer}"
+    if not entry.citations:
+        return body
+    return f"{body}\n{i18n.text('basis', lang)}{'、'.join(entry.citations)} {i18n.text('statute_note', lang)}".rstrip()
+
+
+def english_statute(citations: List[str]) -> tuple[str, str] | None:
+    """(citation, official English text) of the first citation that has one, or None."""
+    from knowledge_base.laws_en import english_articles
+
+    try:
+        english = english_articles()
+    except Exception:  # never lose the answer over the English texts
+        logger.exception("English law texts could not be read")
+        return None
+    for citation in citations:
+        if citation in english:
+            body = english[citation]
+            return citation, body if len(body) <= _MAX_ENGLISH_CHARS else body[:_MAX_ENGLISH_CHARS] + "…"
+    return None
+
+
+def answer_translated(dispatcher: CollectingDispatcher, entry: Any, lang: str,
+                      question: str | None = None) -> List[Dict[Text, Any]]:
+    """Say a translated entry with its citations, the official English text of its first cited article
+    where there is one, and buttons in the person's language."""
+    root = getattr(entry, "translates", "") or entry.id
+    buttons = [button(i18n.text("law_button", lang), _payload("show_article", citation=c)) for c in entry.citations[:1]]
+    buttons += [localized_human_button(lang),
+                button(i18n.text("helpful", lang), _payload("feedback", helpful="yes", entry_id=root))]
+    say(dispatcher, translated_text(entry, lang, question), buttons=buttons, topic=entry.topic,
+        citations=entry.citations, kind="kb_answer", title=entry.title, entry_id=entry.id, language=lang)
+    english = english_statute(list(entry.citations))
+    if english is not None:
+        citation, body = english
+        say(dispatcher, f"{i18n.text('official_english', lang, citation=citation)}\n{body}", citations=[citation],
+            kind="statute_english", language=lang)
+    return [SlotSet("topic", entry.topic), SlotSet("last_citations", list(entry.citations))]
+
+
+def _search(kb: Any, text: str, lang: str) -> List[Any]:
+    try:
+        return kb.search(text, k=4, kinds=("entry",), language=lang)
+    except TypeError:  # a knowledge base without translated entries
+        return kb.search(text, k=4, kinds=("entry",))
+
+
+def answer_in_language(dispatcher: CollectingDispatcher, text: str, lang: str) -> List[Dict[Text, Any]]:
+    """Answer a message of a conversation held in `lang` (en, id, vi, th) from the translated entries.
+    When none answers it with confidence, say so in that language, list the closest entries (translated
+    titles; Chinese ones when nothing in the language is close) and offer 1955 and a person."""
+    kb = knowledge_base()
+    if kb is None:
+        say(dispatcher, i18n.text("kb_unavailable", lang), buttons=[localized_human_button(lang)], kind="holding")
+        return []
+    hits = _search(kb, text, lang)
+    own = [h for h in hits if getattr(h, "language", "zh") == lang]
+    if hits and getattr(hits[0], "language", "zh") == lang and kb.is_confident(hits):
+        entry = any_entry(kb, hits[0].id, lang)
+        if entry is not None:
+            events = answer_translated(dispatcher, entry, lang)
+            related = own[1:3]
+            if related:
+                say(dispatcher, i18n.text("related", lang), kind="related", topic=entry.topic,
+                    buttons=[button(clip(h.title, 40, one_line=True), _payload("kb_entry", entry_id=h.id))
+                             for h in related])
+            offer_if_sensitive(dispatcher, text, lang)
+            return events
+    closest = own[:3] or hits[:3]
+    note = "" if own or not closest else "\n" + i18n.text("chinese_only", lang)
+    topic = closest[0].topic if closest else "other"
+    say(dispatcher, i18n.text("no_answer", lang) + note, kind="not_sure", topic=topic, language=lang,
+        buttons=[button(clip(h.title, 40, one_line=True), _payload("kb_entry", entry_id=h.id)) for h in closest]
+        + [localized_human_button(lang)])
+    offer_if_sensitive(dispatcher, text, lang)
+    return [SlotSet("topic", topic)]

@@ -22,12 +22,12 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from pydantic import AliasChoices, Field
-from sqlalchemy import Column, Engine, Float, Integer, MetaData, String, Table, Text, delete, func, select
+from sqlalchemy import Column, DateTime, Engine, Float, Integer, MetaData, String, Table, Text, delete, func, select
 from sqlalchemy.engine import make_url
 
 from cases.db import CaseStore, make_engine
@@ -53,6 +53,17 @@ EVENTS = Table(
 )
 
 
+# The service figures' tables (figures/models.py; named here, since cases may not import figures):
+# message_events hold no text and no user id (aggregate-only), kept EVENTS_KEEP_DAYS; the questions the
+# bot could not answer hold masked text and are kept as long as case data.
+EVENTS_KEEP_DAYS = 730.0
+FIGURE_TABLES = MetaData()
+MESSAGE_EVENTS = Table("message_events", FIGURE_TABLES, Column("id", Integer, primary_key=True),
+                       Column("at", DateTime(timezone=True)))
+UNANSWERED = Table("unanswered_questions", FIGURE_TABLES, Column("id", Integer, primary_key=True),
+                   Column("at", DateTime(timezone=True)))
+
+
 class RetentionSettings(DataSettings):
     """When the gateway sweeps, how long Rasa's conversations are kept, and where they are.
 
@@ -62,6 +73,7 @@ class RetentionSettings(DataSettings):
     retention_first_delay_s: float = 300.0  # after the start: not while the gateway is busiest
     tracker_keep_days: float = 30.0  # a Rasa conversation idle this long is deleted
     tracker_declined_keep_days: float = 1.0  # ... this long when the person refused the handoff's consent
+    message_events_keep_days: float = EVENTS_KEEP_DAYS  # the service figures' rows (no text, no user id)
     # Rasa's tracker database as a SQLAlchemy URL; unset: RASA_TRACKER_DB (the SQLite file `labourbot
     # serve` gives Rasa), else <data_dir>/rasa_tracker.db. With endpoints.postgres.yml set it to the
     # PostgreSQL database of RASA_PG_* (postgresql://rasa:...@host:5432/rasa).
@@ -145,12 +157,34 @@ def _chunks(items: list[str]) -> Iterable[list[str]]:
 Job = Callable[[datetime], Mapping[str, int]]
 
 
-def purge_cases_job(store: CaseStore, retention_days: float) -> Job:
-    """Cases created more than `retention_days` ago, with everything attached (cases.service.purge)."""
+def purge_cases_job(store: CaseStore, retention_days: float, events_keep_days: float = EVENTS_KEEP_DAYS) -> Job:
+    """Cases created more than `retention_days` ago, with everything attached (cases.service.purge); the
+    unanswered questions of the same age; message events older than `events_keep_days`."""
     def run(now: datetime) -> Mapping[str, int]:
         with store.session() as session:
-            return purge(session, timedelta(days=retention_days), now)
+            counts = dict(purge(session, timedelta(days=retention_days), now))
+            counts.update(purge_figures(session, retention_days, events_keep_days, now))
+            return counts
     return run
+
+
+def purge_figures(session: Any, questions_keep_days: float, events_keep_days: float,
+                  now: datetime) -> dict[str, int]:
+    """Delete unanswered questions and message events past their time (UTC datetimes: naive on SQLite)."""
+    def cutoff(days: float) -> datetime:
+        moment = now - timedelta(days=days)
+        return moment.astimezone(timezone.utc).replace(tzinfo=None) if store_naive(session) else moment
+    return {
+        "unanswered_questions": session.execute(
+            delete(UNANSWERED).where(UNANSWERED.c.at < cutoff(questions_keep_days))).rowcount or 0,
+        "message_events": session.execute(
+            delete(MESSAGE_EVENTS).where(MESSAGE_EVENTS.c.at < cutoff(events_keep_days))).rowcount or 0,
+    }
+
+
+def store_naive(session: Any) -> bool:
+    """SQLite keeps UTC times without a zone (cases.models.UTCDateTime)."""
+    return session.get_bind().dialect.name == "sqlite"
 
 
 def purge_tracker_job(settings: RetentionSettings) -> Job:

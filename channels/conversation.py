@@ -4,8 +4,9 @@ Messages of one user are handled one at a time, in arrival order (`KeyedSerializ
 per-user ordering mechanism, also used by the LINE and Telegram channels around answer + send);
 different users run concurrently. Before Rasa: empty text, the rate limits (per sender, and per client
 address on the web chat and REST, whose ids the client chooses), danger words (emergency numbers, always,
-and a high-priority case, at most a few per address), a case held by staff (channels/handoff.py), other
-languages.
+and a high-priority case, at most a few per address), a case held by staff (channels/handoff.py); the
+message's language goes to Rasa with it (channels/language.py). After: one call into figures/record.py
+per handled message (the service figures; cheap, off the reply's path, never raising).
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from typing import Any, Protocol
 from cases.detect import detect_danger
 from channels.canned import UNAVAILABLE_REPLY, try_again_reply
 from channels.emergency import danger_reply
-from channels.language import REPLIES as FOREIGN_REPLIES
-from channels.language import foreign_language
+from channels.language import with_language
 from channels.limits import BUSY_REPLY, RATE_LIMITED_REPLY, AddressAdmission, CaseDecision, RateLimiter
 from channels.rasa_client import RasaClient, RasaUnavailable
 from channels.replies import BotReply, OutMessage, build_reply
 from channels.tasks import KeyedSerializer
+from figures.record import FigureRecorder
 from labourbot.textnorm import normalize
 
 
@@ -70,6 +71,7 @@ class ConversationService:
         cases: CaseGate | None = None,
         rate_limiter: RateLimiter | None = None,
         admission: AddressAdmission | None = None,
+        figures: FigureRecorder | None = None,
     ) -> None:
         self.rasa = rasa
         self.max_chars = max_chars
@@ -77,9 +79,18 @@ class ConversationService:
         self.rate_limiter = rate_limiter or RateLimiter()
         self.admission = admission or AddressAdmission()
         self.serial = KeyedSerializer()
+        # The service figures go to the case store (None: nothing recorded, e.g. no case store).
+        store = getattr(cases, "store", None)
+        self.figures = figures or (FigureRecorder.for_store(store) if store is not None else None)
 
     async def handle(self, message: Incoming) -> BotReply:
         """The bot's reply to one message. Never raises for bad input or a down Rasa."""
+        reply = await self._handle(message)
+        if self.figures is not None:
+            self.figures.observe(message.channel, message.sender, message.text or "", reply)
+        return reply
+
+    async def _handle(self, message: Incoming) -> BotReply:
         text = message.text or ""
         if not normalize(text):
             return BotReply(messages=[OutMessage(text=EMPTY_TEXT_REPLY, kind="empty_input")], intent="")
@@ -129,11 +140,10 @@ class ConversationService:
             routed = await self.cases.before_rasa(message, text)
             if routed is not None:
                 return routed
-        lang = foreign_language(text)  # the model knows Chinese only: point to 1955 in their language
-        if lang is not None:
-            return BotReply(messages=[OutMessage(text=FOREIGN_REPLIES[lang], kind="foreign_language")], intent="")
+        # The message's language goes to Rasa, which answers in it (channels/language.py, docs/languages.md).
+        metadata = with_language(message.metadata, text)
         try:
-            raw, parse = await self.rasa.send_parsed(message.sender, text, message.metadata)
+            raw, parse = await self.rasa.send_parsed(message.sender, text, metadata)
         except RasaUnavailable as exc:
             logger.warning("rasa unavailable for %s: %s", message.channel, exc)
             return try_again_reply(message.text)

@@ -105,7 +105,7 @@ def serve(
 
     Example: labourbot serve   (normally through `make run`)
     """
-    from cli.serve import Stack, StackConfig, StackError
+    from cli.serve import Stack, StackConfig, StackError, console_notes
 
     settings = get_settings()
     stack = Stack(StackConfig(gateway_port=settings.gateway_port, rasa_port=settings.rasa_port,
@@ -130,8 +130,10 @@ def serve(
     typer.echo(f"rasa server   {', '.join(c.rasa_urls)}  (只在本機)")
     typer.echo(f"action server {c.action_url}")
     typer.echo(f"記錄檔        {c.data_dir / 'logs'}")
-    typer.echo("試試：.venv/bin/labourbot ask \"你好\"　　按 Ctrl-C 結束")
-    try:
+    try:  # from here on, Ctrl-C or SIGTERM stops the stack (finally)
+        for line in console_notes(stack):  # the console's address; the first administrator's command if none
+            typer.echo(line)
+        typer.echo("試試：.venv/bin/labourbot ask \"你好\"　　按 Ctrl-C 結束")
         dead = stack.watch(report=typer.echo)
         typer.echo(f"{dead} 反覆異常結束，停止服務；請看記錄檔 {c.data_dir / 'logs'}。", err=True)
         raise typer.Exit(1)
@@ -164,6 +166,8 @@ def _mount_subcommands() -> None:
     app.command("qr")(qr)
     app.add_typer(jobs_app, name="jobs", help="職缺：匯入開放資料（CSV/JSON）、搜尋")
     app.command("scam-check")(scam_check)
+    from cli.stats import stats
+    app.command("stats")(stats)
 
 
 _mount_subcommands()
