@@ -227,7 +227,8 @@ class CaseRuntime:
         store, settings = self.store, self.settings
         inbox, payloads = Inbox(store), PayloadTable(store)
         return {
-            "cases": purge_cases_job(store, settings.retention_days),
+            "cases": purge_cases_job(store, settings.retention_days,
+                                     self.retention_settings.message_events_keep_days),
             "inbox": lambda now: {"rows": inbox.purge(settings.inbox_keep_days, now)},
             "button_payloads": lambda now: {"rows": payloads.purge(now)},
             "tracker": purge_tracker_job(self.retention_settings),

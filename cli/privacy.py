@@ -21,7 +21,8 @@ privacy_app = typer.Typer(help="個資：匯出或刪除某個對話的全部資
 
 USER = typer.Option(..., "--user", help="對話 id，例如 line:Uxxxx、telegram:123、web:w-abc、rest:someone")
 LABELS = {"cases": "件案件", "case_messages": "則案件訊息", "case_notes": "則內部備註", "outbox": "筆通知紀錄",
-          "pending_messages": "則待取訊息", "inbox_events": "筆 webhook 紀錄", "tracker_events": "筆 Rasa 對話事件"}
+          "pending_messages": "則待取訊息", "inbox_events": "筆 webhook 紀錄", "tracker_events": "筆 Rasa 對話事件",
+          "unanswered_questions": "則待改進問題", "message_events": "筆統計紀錄"}
 
 
 def _fail(message: str) -> None:
@@ -57,10 +58,14 @@ def export(user: str = USER) -> None:
     Example: labourbot privacy export --user line:U4af4980629 > person.json
     """
     from cases.privacy import export_person
+    from figures.config import FiguresSettings
+    from figures.privacy import export_figures
 
     try:
         with _stores() as (store, tracker):
             data = export_person(store, user, tracker)
+            with store.read() as session:
+                data["figures"] = export_figures(session, FiguresSettings().key(), user)
     except Exception as exc:  # database unreachable, bad DATABASE_URL
         _fail(f"無法讀取資料（{type(exc).__name__}）")
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -73,10 +78,17 @@ def delete(user: str = USER, yes: bool = typer.Option(False, "--yes", help="不�
     Example: labourbot privacy delete --user telegram:123456 --yes
     """
     from cases.privacy import delete_person, export_person, held_counts
+    from figures.config import FiguresSettings
+    from figures.privacy import delete_figures, export_figures
 
     try:
         with _stores() as (store, tracker):
+            key = FiguresSettings().key()
             held = held_counts(export_person(store, user, tracker))
+            with store.read() as session:
+                figures = export_figures(session, key, user)
+            held.update(unanswered_questions=len(figures["unanswered_questions"]),
+                        message_events=figures["message_events"])
             typer.echo(f"{user}：{_summary(held)}。")
             if not any(held.values()):
                 typer.echo("沒有這個對話的資料。")
@@ -85,6 +97,8 @@ def delete(user: str = USER, yes: bool = typer.Option(False, "--yes", help="不�
                 typer.echo("未刪除。")
                 raise typer.Exit(1)
             deleted = delete_person(store, user, tracker)
+            with store.session() as session:
+                deleted.update(delete_figures(session, key, user))
     except typer.Exit:
         raise
     except Exception as exc:

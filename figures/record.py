@@ -30,6 +30,7 @@ from typing import Any, Iterable, Optional, Protocol, Sequence
 from cases.masking import mask_personal_data
 from cases.models import utcnow
 from figures.models import EVENT_KINDS, MessageEvent, UnansweredQuestion
+from labourbot.language import detect
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +114,14 @@ def offered_entries(reply: ReplyLike) -> list[str]:
             if entry and str(entry) not in found:
                 found.append(str(entry)[:80])
     return found
+
+
+def message_language(text: str) -> str:
+    """The message's own language when it tells (labourbot/language.py: a long enough message, or a
+    telling short one such as 「xin chào」); otherwise zh. A short 「ok」 in an English conversation is
+    counted as zh: the figures count messages, not conversations, by language."""
+    detection = detect(text)
+    return detection.lang if detection.lang and (detection.switches() or detection.hints()) else "zh"
 
 
 def classify(text: str, reply: ReplyLike) -> Optional[Classified]:
@@ -330,15 +339,16 @@ class FigureRecorder:
         if found.kind not in EVENT_KINDS:  # a mapping above that names a kind the model does not know
             found.kind = "other"
         conversation = conversation_hash(self.key, sender)
+        language = message_language(text)
         rows: list[Any] = [MessageEvent(
             at=at, channel=channel[:16], conversation=conversation, kind=found.kind, topic=found.topic[:32],
-            intent=found.intent[:64], entry_id=found.entry_id, language="zh", case_id=found.case_id,
+            intent=found.intent[:64], entry_id=found.entry_id, language=language, case_id=found.case_id,
             detail=found.detail or None)]
         question = self._question(found, conversation, text)
         if question is not None:
             reason, masked, offered = question
             rows.append(UnansweredQuestion(at=at, channel=channel[:16], conversation=conversation, reason=reason,
-                                           text=masked, offered=offered, language="zh"))
+                                           text=masked, offered=offered, language=language))
         return rows
 
     def _question(self, found: Classified, conversation: str, text: str) -> Optional[tuple[str, str, list[str]]]:

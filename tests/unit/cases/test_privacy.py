@@ -38,6 +38,7 @@ def held(case_store: CaseStore, tracker: Engine, make_staff, monkeypatch, case_d
     """Two cases of PERSON (one closed), one of OTHER and of WEB, with everything around them."""
     monkeypatch.setenv("DATABASE_URL", case_db_url)
     monkeypatch.setenv("LABOURBOT_TRACKER_DATABASE_URL", case_db_url)
+    monkeypatch.setenv("LABOURBOT_FIGURES_KEY", "privacy-test-figures-key")  # not the data folder's key file
     staff = make_staff("wang")
     now = utcnow()
     with case_store.session() as s:
@@ -109,3 +110,22 @@ def test_delete_with_yes_does_not_ask_and_an_unknown_person_has_nothing(held):
     assert export(WEB)["pending_messages"] == []
     nobody = runner.invoke(privacy_app, ["delete", "--user", "rest:nobody"])
     assert nobody.exit_code == 0 and "沒有這個對話的資料" in nobody.output
+
+
+def test_the_persons_figures_rows_are_exported_and_deleted_by_their_keyed_hash(held, monkeypatch):
+    from figures.models import MessageEvent, UnansweredQuestion
+    from figures.record import conversation_hash
+
+    key = b"privacy-test-figures-key"  # the fixture's LABOURBOT_FIGURES_KEY
+    with held.session() as s:
+        for sender, text in ((PERSON, "老闆說要扣我 *** 的薪水"), (OTHER, "別人的問題")):
+            h = conversation_hash(key, sender)
+            s.add(MessageEvent(channel="telegram", conversation=h, kind="did_you_mean"))
+            s.add(UnansweredQuestion(channel="telegram", conversation=h, reason="not_sure", text=text, offered=[]))
+    data = export(PERSON)
+    assert [q["text"] for q in data["figures"]["unanswered_questions"]] == ["老闆說要扣我 *** 的薪水"]
+    assert data["figures"]["message_events"] == 1
+    done = runner.invoke(privacy_app, ["delete", "--user", PERSON, "--yes"])
+    assert done.exit_code == 0 and "1 則待改進問題" in done.output and "1 筆統計紀錄" in done.output
+    assert export(PERSON)["figures"] == {"unanswered_questions": [], "message_events": 0}
+    assert [q["text"] for q in export(OTHER)["figures"]["unanswered_questions"]] == ["別人的問題"]

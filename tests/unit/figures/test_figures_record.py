@@ -203,3 +203,12 @@ def test_the_key_is_made_once_owner_only_and_recording_can_be_switched_off(case_
     assert FigureRecorder.for_store(case_store).key == b"configured-key-0123456789"
     monkeypatch.setenv("LABOURBOT_FIGURES_RECORD", "false")
     assert FigureRecorder.for_store(case_store) is None
+
+
+def test_the_language_of_a_telling_message_is_recorded_and_a_short_one_counts_as_chinese():
+    from figures.record import message_language
+
+    assert message_language("My employer keeps my passport and will not give it back") == "en"
+    assert message_language("Majikan saya tidak bayar gaji lembur dua bulan") == "id"
+    assert message_language("老闆不給加班費") == "zh"
+    assert message_language("ok") == "zh"
