@@ -55,10 +55,22 @@ def _asked(question: str, whole: str) -> str:
     return found[0] if found else whole
 
 
+# The next step a worker can take from the chat after reading about it (docs/services.md, docs/mediation.md).
+SERVICE_BY_TOPIC = {"occupational_injury": ("職災後續關懷", "/request_followup"),
+                    "dispute_mediation": ("線上申請調解", "/apply_mediation")}
+SERVICE_BY_ENTRY = {"other-legal-consultation": ("預約法律諮詢", "/book_consultation")}
+
+
+def service_buttons(entry: Any) -> List[Dict[str, str]]:
+    found = SERVICE_BY_ENTRY.get(entry.id) or SERVICE_BY_TOPIC.get(entry.topic)
+    return [button(*found)] if found else []
+
+
 def answer_with_entry(dispatcher: CollectingDispatcher, entry: Any, question: str | None = None,
                       article_buttons: bool = True, feedback: bool = True) -> List[Dict[Text, Any]]:
     """Say an entry's answer with its citations and the standard follow-up buttons."""
-    buttons = (_article_buttons(entry.citations) if article_buttons else []) + [human_button()] + (
+    buttons = (_article_buttons(entry.citations) if article_buttons else []) + service_buttons(entry) + [
+        human_button()] + (
         [button("有幫助", _payload("feedback", helpful="yes", entry_id=entry.id)),
          button("沒幫助", _payload("feedback", helpful="no", entry_id=entry.id))] if feedback else [])
     say(
