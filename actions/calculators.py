@@ -19,7 +19,8 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.replies import button, human_button, say
+from actions import i18n
+from actions.replies import REQUEST_HUMAN, button, human_button, say
 from labourbot import calc
 from labourbot.parsing import (
     CalcValues,
@@ -30,6 +31,15 @@ from labourbot.parsing import (
     parse_duration,
     parse_hours,
     parse_wage,
+)
+from labourbot.parsing.languages import (
+    find_calculator_lang,
+    find_day_type_lang,
+    parse_date_lang,
+    parse_hours_lang,
+    parse_service_lang,
+    parse_wage_lang,
+    parse_yes_no,
 )
 
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -56,6 +66,8 @@ WAGE_PERIODS = {"overtime": ("monthly", "hourly", "daily"), "min_wage": ("monthl
 NORMAL_DAILY_HOURS = 8  # 勞動基準法第30條第1項
 MAX_WEEKDAY_OVERTIME = 4  # 12 hours a day with normal hours (勞動基準法第32條第2項)
 LOOK_BACK_MESSAGES = 3
+ZH = "zh"
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def today() -> date:
@@ -92,16 +104,22 @@ def _roc(d: date) -> str:
 
 
 def parse_start_date(text: str, tracker: Tracker | None = None, *, end: date | None = None,
-                     end_inclusive: bool = False) -> Optional[date]:
+                     end_inclusive: bool = False, lang: str = ZH) -> Optional[date]:
     """A start date from a date ("113年3月1日") or a length of service ("三年兩個月" → that long before ``end``).
 
     ``end`` defaults to today; ``end_inclusive`` as in labourbot.calc.service_length (True for a last
     working day, False for "on date X" questions such as annual leave).
     """
     now = today()
-    found = parse_any_date(text, tracker)
+    found = parse_any_date(text, tracker, lang)
     if found:
         return found
+    if lang != ZH:
+        service_lang = _first_ok([text], lambda t: parse_service_lang(t, lang))
+        if service_lang is not None and (service_lang.total_months or service_lang.days):
+            return service_lang.start_date(end or now, end_inclusive=end_inclusive)
+        if not _CJK.search(text):
+            return None  # the Chinese readers below would guess at numbers in another language
     durations = [text] + (_entities(tracker, "duration") if tracker else [])
     service = _first_ok(durations, parse_duration) or extract_calc_values(text, today=now).service
     if service is None or service.total_months == 0 and service.days == 0:
@@ -109,8 +127,12 @@ def parse_start_date(text: str, tracker: Tracker | None = None, *, end: date | N
     return service.start_date(end or now, end_inclusive=end_inclusive)
 
 
-def parse_any_date(text: str, tracker: Tracker | None = None) -> Optional[date]:
+def parse_any_date(text: str, tracker: Tracker | None = None, lang: str = ZH) -> Optional[date]:
     now = today()
+    if lang != ZH:
+        found_lang = _first_ok([text], lambda t: parse_date_lang(t, lang, today=now))
+        if found_lang or not _CJK.search(text):
+            return found_lang
     found = _first_ok([text] + (_entities(tracker, "date") if tracker else []), lambda t: parse_date(t, today=now))
     if found:
         return found
@@ -145,8 +167,11 @@ def wage_slot(wage: Wage, kind: str | None = None, *, answer: bool = False) -> O
     return slot
 
 
-def parse_wage_text(text: str, tracker: Tracker | None = None) -> Optional[Dict[str, Any]]:
+def parse_wage_text(text: str, tracker: Tracker | None = None, lang: str = ZH) -> Optional[Dict[str, Any]]:
     """A wage answer: the whole text ("3萬5"), a wage inside it ("大概月薪3萬5吧"), or a money entity."""
+    if lang != ZH and not _CJK.search(text):
+        found = _first_ok([text], lambda t: parse_wage_lang(t, lang))
+        return None if found is None or found.period == "annual" else wage_slot(found, answer=True)
     wage = _first_ok([text], parse_wage) or extract_calc_values(text, today=today()).wage
     if wage is None and tracker is not None:
         wage = _first_ok(_entities(tracker, "money"), parse_wage)
@@ -155,8 +180,10 @@ def parse_wage_text(text: str, tracker: Tracker | None = None) -> Optional[Dict[
     return wage_slot(wage, answer=True)
 
 
-def parse_day_type(text: str) -> Optional[str]:
+def parse_day_type(text: str, lang: str = ZH) -> Optional[str]:
     """A day type from an answer; a bare 特休 counts here (in a whole message it means annual leave)."""
+    if lang != ZH and not _CJK.search(text):
+        return find_day_type_lang(text)
     found = find_day_type(text)
     if found:
         return found
@@ -165,8 +192,11 @@ def parse_day_type(text: str) -> Optional[str]:
     return "holiday" if "特休" in text or "特別休假" in text else None
 
 
-def parse_hours_answer(text: str) -> Optional[Dict[str, str]]:
+def parse_hours_answer(text: str, lang: str = ZH) -> Optional[Dict[str, str]]:
     """An hours answer: "3", "三小時" (overtime hours) or "總共做了11小時" (the day's total)."""
+    if lang != ZH and not _CJK.search(text):
+        found = _first_ok([text], lambda t: parse_hours_lang(t, lang))
+        return {"hours": str(found.hours), "basis": found.basis} if found else None
     values = extract_calc_values(text, today=today())
     if values.hours is not None:
         return {"hours": str(values.hours), "basis": "overtime"}
@@ -181,10 +211,11 @@ def parse_hours_answer(text: str) -> Optional[Dict[str, str]]:
 
 
 def pick_calculator(text: str) -> Optional[str]:
+    """The calculator a message names: Chinese keywords first, then the other languages' words."""
     for key in PICK_ORDER:
         if any(w in text for w in CALCULATORS[key][2]):
             return key
-    return None
+    return find_calculator_lang(text)
 
 
 # --- from message values to form slots ---------------------------------------------------------
@@ -318,6 +349,16 @@ def message_with_values(tracker: Tracker) -> str:
     return ""
 
 
+def _meta(lang: str) -> Dict[str, str]:
+    """The reply's language for the channels' own labels (channels/labels.py); none for Chinese, as before."""
+    return {} if lang == ZH else {"language": lang}
+
+
+def _human_button(lang: str) -> Dict[str, Any]:
+    """「找真人」 (its label in the conversation's language; the payload is the same)."""
+    return human_button() if lang == ZH else button(i18n.text("human_button", lang), REQUEST_HUMAN)
+
+
 def understood_text(said: List[str]) -> str:
     return "我從您的訊息讀到：" + "、".join(said)
 
@@ -330,17 +371,20 @@ class ActionCalculatorMenu(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         text = tracker.latest_message.get("text") or ""
-        source = message_with_values(tracker)
+        lang = i18n.language_of(tracker)
+        # The free-text reader is Chinese: in another language the form asks every value.
+        source = message_with_values(tracker) if lang == ZH else ""
         values = extract_calc_values(source, today=today())
         kind = (next(tracker.get_latest_entity_values("calc_type"), None) or pick_calculator(text)
                 or ("overtime" if values.hours or values.total_hours else None))
         if kind not in CALCULATORS:
             say(
                 dispatcher,
-                "我可以幫您算這些，請選一個：",
-                buttons=[button(label, f'/calculate{{"calc_type": "{key}"}}')
-                         for key, (_, label, _) in CALCULATORS.items()] + [human_button()],
-                kind="menu",
+                i18n.text("calc_menu", lang),
+                buttons=[button(label if lang == ZH else i18n.text(f"calc_label_{key}", lang),
+                                f'/calculate{{"calc_type": "{key}"}}')
+                         for key, (_, label, _) in CALCULATORS.items()] + [_human_button(lang)],
+                kind="menu", **_meta(lang),
             )
             return []
         form = CALCULATORS[kind][0]
@@ -377,6 +421,8 @@ class CalcFormValidation(FormValidationAction):
         kind = tracker.get_slot("calc_type") or ""
         if not requested or not text or _is_payload(text) or kind not in CALCULATORS:
             return events
+        if i18n.language_of(tracker) != ZH:
+            return events  # the free-text reader is Chinese; each value is asked for in turn
         filled, _ = prefill_slots(kind, extract_calc_values(text, today=today()), today())
         required = self.domain_slots(domain)
         extra = {slot: value for slot, value in filled.items()
@@ -391,8 +437,9 @@ class CalcFormValidation(FormValidationAction):
         tracker.slots_to_validate = lambda: {k: v for k, v in candidates().items() if v is not None}  # type: ignore[method-assign]
         return await super().get_validation_events(dispatcher, tracker, domain)
 
-    def _bad(self, dispatcher: CollectingDispatcher, slot: str, hint: str) -> Dict[Text, Any]:
-        say(dispatcher, f"抱歉，我看不懂這個{hint} 🙏 再試一次，或輸入「取消」結束試算。", kind="reask")
+    def _bad(self, dispatcher: CollectingDispatcher, slot: str, hint: str, lang: str = ZH) -> Dict[Text, Any]:
+        """Re-ask: ``hint`` is a catalog key (actions/i18n.py calc_hint_*)."""
+        say(dispatcher, i18n.text("calc_bad", lang, hint=i18n.text(hint, lang)), kind="reask", **_meta(lang))
         return {slot: None}
 
     def validate_calc_start(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -401,24 +448,26 @@ class CalcFormValidation(FormValidationAction):
         end_slot = tracker.get_slot("calc_end")
         end = date.fromisoformat(end_slot) if end_slot else None
         inclusive = form in ("severance_form", "notice_form")
-        start = parse_start_date(str(value), tracker, end=end, end_inclusive=inclusive)
+        lang = i18n.language_of(tracker)
+        start = parse_start_date(str(value), tracker, end=end, end_inclusive=inclusive, lang=lang)
         if start is None:
-            return self._bad(dispatcher, "calc_start", "日期（例如 113年3月1日、2024/3/1，或「做了三年兩個月」）")
+            return self._bad(dispatcher, "calc_start", "calc_hint_date", lang)
         if start > today():
-            return self._bad(dispatcher, "calc_start", "日期：到職日不能在今天之後")
+            return self._bad(dispatcher, "calc_start", "calc_hint_future", lang)
         out: Dict[Text, Any] = {"calc_start": start.isoformat()}
-        if form == "severance_form" and end is None and parse_any_date(str(value), tracker) is None:
+        if form == "severance_form" and end is None and parse_any_date(str(value), tracker, lang) is None:
             # A length of service was counted back from today, so today is the last working day.
             out["calc_end"] = today().isoformat()
         return out
     def validate_calc_end(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> Dict[Text, Any]:
-        end = parse_any_date(str(value), tracker)
+        lang = i18n.language_of(tracker)
+        end = parse_any_date(str(value), tracker, lang)
         start = tracker.get_slot("calc_start")
         if end is None:
-            return self._bad(dispatcher, "calc_end", "日期（例如 115年10月31日、今天）")
+            return self._bad(dispatcher, "calc_end", "calc_hint_end", lang)
         if start and end < date.fromisoformat(start):
-            return self._bad(dispatcher, "calc_end", "日期：最後工作日早於到職日")
+            return self._bad(dispatcher, "calc_end", "calc_hint_end_before", lang)
         return {"calc_end": end.isoformat()}
 
     def validate_calc_wage(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -426,54 +475,63 @@ class CalcFormValidation(FormValidationAction):
         if isinstance(value, dict):
             return {"calc_wage": value}
         optional = (tracker.active_loop or {}).get("name") == "maternity_form"
-        if optional and (str(value).strip() in ("0", "零") or any(w in str(value) for w in ("不想", "略過", "跳過", "不提供"))):
+        lang = i18n.language_of(tracker)
+        skipped = lang != ZH and parse_yes_no(str(value)) is False
+        if optional and (skipped or str(value).strip() in ("0", "零")
+                         or any(w in str(value) for w in ("不想", "略過", "跳過", "不提供"))):
             return {"calc_wage": {"amount": None, "period": "monthly"}}
-        wage = parse_wage_text(str(value), tracker)
+        wage = parse_wage_text(str(value), tracker, lang)
         if wage is None:
-            return self._bad(dispatcher, "calc_wage", "金額（例如 35000、3萬5、時薪196）")
+            return self._bad(dispatcher, "calc_wage", "calc_hint_wage", lang)
         usable = WAGE_PERIODS.get(tracker.get_slot("calc_type") or "", tuple(WAGE_LABELS))
         if wage["period"] not in usable:
-            need = "或".join(WAGE_LABELS[p] for p in usable)
-            say(dispatcher, f"這個試算要用{need}計算，請告訴我{need}（例如 {need[:2]}35000）。", kind="reask")
+            labels = [i18n.text(f"calc_wage_{p}", lang) for p in usable]
+            need = i18n.text("calc_or", lang).join(labels)
+            example = f"{need[:2]}35000" if lang == ZH else f"{labels[0]} 35000"
+            say(dispatcher, i18n.text("calc_need_period", lang, need=need, example=example), kind="reask",
+                **_meta(lang))
             return {"calc_wage": None}
         return {"calc_wage": wage}
 
     def validate_calc_hours(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> Dict[Text, Any]:
-        hours = value if isinstance(value, dict) else parse_hours_answer(str(value))
+        lang = i18n.language_of(tracker)
+        hours = value if isinstance(value, dict) else parse_hours_answer(str(value), lang)
         try:
             amount = Fraction(str(hours["hours"])) if hours else None
         except (ValueError, ZeroDivisionError):
             amount = None
         if hours is None or amount is None or not 0 < amount <= 24:
-            return self._bad(dispatcher, "calc_hours", "時數（例如 3、2.5、三小時，或「總共做了11小時」）")
+            return self._bad(dispatcher, "calc_hours", "calc_hint_hours", lang)
         if (tracker.get_slot("calc_day_type") == "weekday" and hours.get("basis") == "overtime"
                 and amount > MAX_WEEKDAY_OVERTIME):
-            say(dispatcher, f"平日加班一天最多 {MAX_WEEKDAY_OVERTIME} 小時（連同正常工時不超過12小時）。"
-                            f"如果 {_num(amount)} 小時是那天的總工時，請回答「總共{_num(amount)}小時」；"
-                            "或輸入「取消」結束試算。", kind="reask")
+            say(dispatcher, i18n.text("calc_weekday_max", lang, max=MAX_WEEKDAY_OVERTIME, hours=_num(amount)),
+                kind="reask", **_meta(lang))
             return {"calc_hours": None}
         return {"calc_hours": {"hours": str(amount), "basis": hours.get("basis", "overtime")}}
 
     def validate_calc_day_type(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> Dict[Text, Any]:
-        kind = parse_day_type(str(value))
+        lang = i18n.language_of(tracker)
+        kind = parse_day_type(str(value), lang)
         if kind is None:
-            return self._bad(dispatcher, "calc_day_type", "日子類型（平日、休息日、國定假日或例假）")
+            return self._bad(dispatcher, "calc_day_type", "calc_hint_day_type", lang)
         return {"calc_day_type": kind}
 
     def validate_calc_birth(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> Dict[Text, Any]:
-        birth = parse_any_date(str(value), tracker)
+        lang = i18n.language_of(tracker)
+        birth = parse_any_date(str(value), tracker, lang)
         if birth is None:
-            return self._bad(dispatcher, "calc_birth", "日期（例如 115年12月20日）")
+            return self._bad(dispatcher, "calc_birth", "calc_hint_birth", lang)
         return {"calc_birth": birth.isoformat()}
 
     def validate_calc_leave_start(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> Dict[Text, Any]:
-        start = parse_any_date(str(value), tracker)
+        lang = i18n.language_of(tracker)
+        start = parse_any_date(str(value), tracker, lang)
         if start is None:
-            return self._bad(dispatcher, "calc_leave_start", "日期（例如 115年12月1日）")
+            return self._bad(dispatcher, "calc_leave_start", "calc_hint_leave_start", lang)
         return {"calc_leave_start": start.isoformat()}
 
 
@@ -537,10 +595,12 @@ def hourly_wage(wage: Dict[str, Any]) -> tuple[Fraction, str]:
     return calc.hourly_wage_from_monthly(amount), "monthly"
 
 
-def input_notes(kind: str, slots: Dict[str, Any]) -> List[str]:
+def input_notes(kind: str, slots: Dict[str, Any], lang: str = ZH) -> List[str]:
     """How the answers became the calculator's inputs, in words: the assumptions a reader should check."""
     if kind != "overtime" or not slots.get("calc_wage") or not slots.get("calc_hours"):
         return []
+    if lang != ZH:
+        return _input_notes_lang(slots, lang)
     notes: List[str] = []
     wage = slots["calc_wage"]
     per_hour, _ = hourly_wage(wage)
@@ -563,6 +623,54 @@ def input_notes(kind: str, slots: Dict[str, Any]) -> List[str]:
     elif hours.get("basis") == "overtime":
         notes.append(f"{DAY_LABELS.get(day, day)}出勤的時數全部計算，以當天工作 {_num(total)} 小時計。")
     return notes
+
+
+def _input_notes_lang(slots: Dict[str, Any], lang: str) -> List[str]:
+    """input_notes in another language: the same figures, worded from the catalog."""
+    wage = slots["calc_wage"]
+    per_hour, _ = hourly_wage(wage)
+    notes: List[str] = []
+    if wage.get("period") in ("monthly", "daily"):
+        notes.append(i18n.text(f"calc_note_{wage['period']}", lang, wage=_num(Decimal(wage["amount"])),
+                               rate=_num(per_hour)))
+    hours = slots["calc_hours"]
+    if isinstance(hours, str):
+        hours = {"hours": hours, "basis": "overtime"}
+    said = Fraction(str(hours["hours"]))
+    day = slots.get("calc_day_type") or ""
+    total = hours_worked(day, hours)
+    if day == "weekday" and hours.get("basis") == "total":
+        over = max(Fraction(0), total - NORMAL_DAILY_HOURS)
+        notes.append(i18n.text("calc_note_total", lang, total=_num(total), over=_num(over)))
+    elif day == "weekday":
+        notes.append(i18n.text("calc_note_weekday", lang, said=_num(said), total=_num(total)))
+    elif hours.get("basis") == "overtime" and f"calc_day_{day}" in i18n.CATALOG:
+        notes.append(i18n.text("calc_note_dayoff", lang, day=i18n.text(f"calc_day_{day}", lang),
+                               total=_num(total)))
+    return notes
+
+
+def answers_said(kind: str, slots: Dict[str, Any], lang: str) -> List[str]:
+    """The form's answers, as read, in ``lang``: repeated above the result so the person can check them."""
+    said: List[str] = []
+    wage = slots.get("calc_wage") or {}
+    if kind in WAGE_PERIODS and wage.get("amount") is not None:
+        label = i18n.text(f"calc_wage_{wage.get('period') or 'monthly'}", lang)
+        text = i18n.text("calc_wage_said", lang, label=label, amount=_num(Decimal(str(wage["amount"]))))
+        inferred = i18n.text("calc_wage_inferred", lang, label=label) if wage.get("inferred") else ""
+        said.append(text + inferred)
+    hours, day = slots.get("calc_hours"), slots.get("calc_day_type")
+    if kind == "overtime" and hours and day:
+        hours = hours if isinstance(hours, dict) else {"hours": hours, "basis": "overtime"}
+        key = "calc_hours_total_said" if hours.get("basis") == "total" else "calc_hours_said"
+        said.append(i18n.text(key, lang, day=i18n.text(f"calc_day_{day}", lang),
+                              hours=_num(Fraction(str(hours["hours"])))))
+    for slot, label in (("calc_start", "calc_start_label"), ("calc_end", "calc_end_label"),
+                        ("calc_birth", "calc_birth_label"), ("calc_leave_start", "calc_leave_start_label")):
+        if slots.get(slot):
+            said.append(i18n.text("calc_date_said", lang, label=i18n.text(label, lang),
+                                  date=date.fromisoformat(slots[slot]).strftime("%Y-%m-%d")))
+    return said
 
 
 def run_calculation(kind: str, slots: Dict[str, Any], on: date) -> calc.CalcResult:
@@ -607,6 +715,25 @@ def format_result(result: calc.CalcResult, understood: List[str] | None = None,
     return f"{headline}\n算法：{result.formula}{notes}\n\n依據：{'、'.join(result.citations)}\n（試算僅供參考，個案請洽勞工局或 1955。）"
 
 
+def format_result_lang(result: calc.CalcResult, said: List[str], inputs: List[str], lang: str) -> str:
+    """The reply in en/id/vi/th: the answers as read, the amount, the inputs, then the calculator's own
+    formula and notes, which are in Chinese (the law's terms), and the Chinese article ids."""
+    if isinstance(result.value, bool):
+        headline = i18n.text("calc_result_ok" if result.value else "calc_result_below", lang)
+    else:
+        key = {"days": "calc_result_days", "NTD": "calc_result_money", "hours": "calc_result_hours"}.get(
+            result.unit or "", "calc_result_days")
+        headline = i18n.text(key, lang, value=f"{result.value:,}")
+    lines = [i18n.text("calc_understood", lang, said="; ".join(said))] if said else []
+    lines.append(headline)
+    lines += [f"・{n}" for n in inputs]
+    lines.append(i18n.text("calc_formula", lang, formula=result.formula))
+    lines += [f"・{n}" for n in result.notes]
+    lines += ["", i18n.text("calc_basis", lang, citations="、".join(result.citations)),
+              i18n.text("calc_disclaimer", lang)]
+    return "\n".join(lines)
+
+
 class ActionCalcResult(Action):
     """Run the calculator whose form just finished and say the result with its formula."""
 
@@ -616,14 +743,18 @@ class ActionCalcResult(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         kind = tracker.get_slot("calc_type") or ""
         slots = {s: tracker.get_slot(s) for s in CALC_SLOTS}
+        lang = i18n.language_of(tracker)
         try:
             result = run_calculation(kind, slots, today())
-            inputs = input_notes(kind, slots)
+            inputs = input_notes(kind, slots, lang)
         except (ValueError, KeyError, TypeError, ZeroDivisionError) as exc:
-            say(dispatcher, f"抱歉，這組資料沒辦法試算：{exc}", buttons=[human_button()], kind="calc_error")
+            say(dispatcher, i18n.text("calc_error", lang, error=exc), buttons=[_human_button(lang)],
+                kind="calc_error", **_meta(lang))
         else:
-            say(dispatcher, format_result(result, slots.get("calc_understood"), inputs),
-                buttons=[human_button(), button("再算一次", "/calculate")],
+            text = (format_result(result, slots.get("calc_understood"), inputs) if lang == ZH
+                    else format_result_lang(result, answers_said(kind, slots, lang), inputs, lang))
+            say(dispatcher, text,
+                buttons=[_human_button(lang), button(i18n.text("calc_again", lang), "/calculate")],
                 citations=result.citations, kind="calc_result", calc_type=kind,
-                result=result.value if isinstance(result.value, bool) else int(result.value))
+                result=result.value if isinstance(result.value, bool) else int(result.value), **_meta(lang))
         return [SlotSet(slot, None) for slot in CALC_SLOTS] + [SlotSet("calc_type", None)]

@@ -15,6 +15,7 @@ from typing import Final
 
 from labourbot.language import detect
 from labourbot.parsing.extract import extract_calc_values
+from labourbot.parsing.languages import asks_to_calculate_lang
 from labourbot.questions import parse
 
 # Intents that are dialogue acts: right for short messages, wrong for a long question that starts
@@ -82,7 +83,7 @@ def asks_to_calculate(text: str) -> bool:
     """An explicit request to compute: 「幫我算特休」, or a figure asked with the person's own values
     (「月薪3萬2，平日加班3小時，加班費多少？」「到職日2022年3月1日，今年有幾天特休」). 「做了三年被
     資遣，資遣費怎麼算」 asks how the rule works: it is answered first, then offered the calculator."""
-    if _CALC_VERB.search(text):
+    if _CALC_VERB.search(text) or asks_to_calculate_lang(text):  # en/id/vi/th: "calculate my overtime"
         return True
     if not _CALC_TARGET.search(text):
         return False
@@ -117,7 +118,9 @@ def route(text: str, intent: str, confidence: float) -> Route:
         return Route("calculate", "" if intent == "calculate" else "asks to calculate")
     if intent == "calculate":
         return Route(KB_INTENT, "a question that mentions an amount, not a request to calculate")
-    if intent in TOOLS and _in_other_language(text):  # the tools speak Chinese; translated entries answer
+    if intent in TOOLS - {"calculate"} and _in_other_language(text):
+        # job search, scam check and quiz speak Chinese; translated entries answer (the calculators speak
+        # the five languages: actions/calculators.py)
         return Route(KB_INTENT, "a tool asked for in another language")
     if intent in SERVICE_WORDS and not SERVICE_WORDS[intent].search(text):
         return Route(KB_INTENT, "a service predicted without the request's words")

@@ -22,10 +22,17 @@ def test_short_dialogue_acts_keep_their_intent(text: str, intent: str) -> None:
     ("terima kasih, tapi majikan saya masih menahan paspor saya sampai sekarang", "thank"),
     ("สวัสดีครับ นายจ้างไม่จ่ายเงินเดือนสองเดือนแล้ว ทำอย่างไรดี", "greet"),
     ("is this job offer a scam, they want a deposit first", "check_job_scam"),
-    ("calculate my overtime pay for last month please", "calculate"),
+    ("can you give me a quiz about my labour rights please", "start_quiz"),
 ])
 def test_longer_messages_and_tool_requests_go_to_the_knowledge_base(text: str, intent: str) -> None:
     assert route(text, intent, 0.9).intent == KB_INTENT
+
+
+@pytest.mark.parametrize("text", ["calculate my overtime pay for last month please", "tolong hitung uang lembur saya",
+                                  "tính giúp tôi tiền tăng ca", "ช่วยคำนวณค่าล่วงเวลาให้หน่อย"])
+def test_calculator_requests_in_other_languages_go_to_the_calculators(text: str) -> None:
+    assert route(text, "calculate", 0.9).intent == "calculate"  # the forms ask in the language
+    assert route(text, "nlu_fallback", 0.3).intent == "calculate"
 
 
 def test_chinese_routing_is_unchanged_for_tools_and_english_words_in_the_chinese_data() -> None:
