@@ -21,6 +21,8 @@ Question sets:
   whose `expect` list is empty are out of scope: they only count for the confidence check. All methods put an
   article named in the question first (the same rule as KnowledgeBase.search).
 - "heldout": the entries' own example questions against an index built without them (--no-heldout skips it).
+  Only the questions go: titles, answers and keywords (entries/keywords.yml) stay, which is why the
+  keywords are written from the ids, titles and answers alone, never from the questions.
 - "real" (../shared/dev/real_questions.jsonl, title and body joined; measuring only, never copy its
   questions): article hit@3, a hit when any labelled article is among the citations of the top three
   hits, searching entries only (what the bot shows) and entries + articles.
@@ -330,7 +332,7 @@ def dense_span(encoder: str, tops) -> tuple[float, float]:
 def heldout_questions(kb: KnowledgeBase,
                       doc_encoder=None) -> tuple[KnowledgeBase, list[tuple[str, set[str]]]]:
     """A second, independent test: the entries' own example questions (written by the entry authors) as
-    queries, against an index built without them (titles, answers and statutes only).
+    queries, against an index built without them (titles, keywords, answers and statutes only).
 
     `doc_encoder` embeds the documents (default kb.encoder); the new base asks with kb.encoder.
     """

@@ -50,6 +50,7 @@ class Entry:
     source: str = ""  # file the entry came from
     language: str = "zh"  # "zh" for the Chinese entries; en | id | vi | th for translations (translations.py)
     translates: str = ""  # a translation: the id of the Chinese entry it renders
+    keywords: tuple[str, ...] = ()  # colloquial search terms (entries/keywords.yml), indexed with the title
 
 
 @dataclass
@@ -143,9 +144,48 @@ def parse_entry_file(path: Path) -> tuple[str, list[Entry], list[str]]:
     return file_topic, out, problems
 
 
+KEYWORDS_FILE = "keywords.yml"  # entry id -> colloquial search terms; not an entry file
+KEYWORDS_RANGE = (4, 12)
+
+
 def entry_files(directory: Path | str) -> list[Path]:
     d = Path(directory)
-    return sorted(p for p in d.glob("*.y*ml") if p.is_file()) if d.is_dir() else []
+    return sorted(p for p in d.glob("*.y*ml") if p.is_file() and p.name != KEYWORDS_FILE) if d.is_dir() else []
+
+
+def load_keywords(path: Path, known: Iterable[str]) -> tuple[dict[str, tuple[str, ...]], list[str]]:
+    """(entry id -> keywords, problems) of a keywords file; a missing file has none.
+
+    Keywords are the words a worker would type (slang, abbreviations, Simplified forms): search terms
+    only, so they state nothing and carry no numbers. An id that is not an entry is a problem (a typo
+    there would silently index nothing).
+    """
+    if not path.is_file():
+        return {}, []
+    try:
+        doc = _yaml_load(path.read_text(encoding="utf-8"))
+    except Exception as exc:  # yaml.YAMLError, UnicodeDecodeError
+        raise EntryError(f"{path.name}: cannot read YAML ({exc})") from exc
+    if doc is None:
+        return {}, []
+    if not isinstance(doc, dict):
+        raise EntryError(f"{path.name}: top level must be a mapping of entry id -> list of keywords")
+    ids = set(known)
+    out: dict[str, tuple[str, ...]] = {}
+    problems: list[str] = []
+    lo, hi = KEYWORDS_RANGE
+    for eid, value in doc.items():
+        where = f"{path.name}:{eid}"
+        if str(eid) not in ids:
+            problems.append(f"{where}: no entry has this id")
+            continue
+        terms = tuple(dict.fromkeys(_as_str_list(value, where, "keywords", problems)))
+        if not lo <= len(terms) <= hi:
+            problems.append(f"{where}: {len(terms)} keywords (need {lo}-{hi})")
+        if any(re.search(r"\d", t) for t in terms):
+            problems.append(f"{where}: keywords carry no numbers")
+        out[str(eid)] = terms
+    return out, problems
 
 
 def fingerprint_files(files: Iterable[Path]) -> str:
@@ -167,9 +207,17 @@ def load_entries(directory: Path | str, strict: bool = True) -> EntrySet:
         topics[f.name] = topic
         entries.extend(items)
         problems.extend(probs)
+    kw_path = Path(directory) / KEYWORDS_FILE
+    keywords, kw_problems = load_keywords(kw_path, (e.id for e in entries))
+    problems.extend(kw_problems)
     if strict and problems:
         raise EntryError("; ".join(problems))
-    return EntrySet(entries, files, topics, fingerprint_files(files))
+    if keywords:
+        from dataclasses import replace
+
+        entries = [replace(e, keywords=keywords[e.id]) if e.id in keywords else e for e in entries]
+    hashed = files + ([kw_path] if kw_path.is_file() else [])
+    return EntrySet(entries, files, topics, fingerprint_files(hashed))
 
 
 # ---------------------------------------------------------------- validation

@@ -1,8 +1,9 @@
 """The search index: FAISS (inner product over L2-normalised embeddings) + BM25, persisted with a manifest.
 
 Documents are entries (id = entry id) and statute articles (id = canonical citation). Dense rows map
-back to documents: an entry has rows for its title, each question and its answer; an article has one
-row per chunk. A document's dense score is the best cosine of its rows.
+back to documents: an entry has rows for its title, each question, its answer and its title with its
+keywords (optionally each answer sentence); an article has one row per chunk. A document's dense score
+is the best cosine of its rows.
 """
 
 from __future__ import annotations
@@ -26,9 +27,23 @@ from .laws import LawText
 if TYPE_CHECKING:
     from labourbot.encoders import Encoder
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 CHUNK_CHARS = 160
 ENCODE_BATCH = 64
+# Entry rows and BM25 text, measured with bench/retrieval.py (docs/knowledge_base.md "Benchmark"): besides
+# the title, each question and the whole answer, one row of the title with the keywords
+# (entries/keywords.yml). SENTENCE_ROWS adds one row per answer sentence of at least SENTENCE_MIN_CHARS
+# characters (short ones join the next): +0.005 held-out hit@3 for 40% more vectors, so it is off.
+SENTENCE_ROWS = False  # measured +0.005 held out for 2,300 more vectors: off (build time)
+SENTENCE_MIN_CHARS = 12
+KEYWORD_ROW = True
+# BM25 of the Chinese index (bm25s "lucene" defaults are k1 1.5, b 0.75; k1 1.0 chosen on the dev set,
+# docs/knowledge_base.md). Translated-entry indexes (their own tokenizer) keep the defaults.
+BM25_K1, BM25_B = 1.0, 0.75
+DEFAULT_K1 = 1.5
+TITLE_REPEAT = 2  # the title's weight in an entry's BM25 text
+KEYWORD_REPEAT = 1  # the keywords' weight in it
+_SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
 
 
 @dataclass(frozen=True)
@@ -66,7 +81,8 @@ def pipeline_hash() -> str:
 
     from .tokens import LABOUR_TERMS, STOP_WORDS, SYNONYMS
 
-    blob = json.dumps([FORMAT_VERSION, CHUNK_CHARS, list(LABOUR_TERMS), sorted(STOP_WORDS), SYNONYMS],
+    blob = json.dumps([FORMAT_VERSION, CHUNK_CHARS, SENTENCE_ROWS, SENTENCE_MIN_CHARS, KEYWORD_ROW, TITLE_REPEAT,
+                       KEYWORD_REPEAT, BM25_K1, BM25_B, list(LABOUR_TERMS), sorted(STOP_WORDS), SYNONYMS],
                       ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -116,6 +132,44 @@ def article_topics(entries: Sequence[Entry]) -> tuple[dict[str, str], dict[str, 
     return {c: pick(v) for c, v in by_cit.items()}, {law: pick(v) for law, v in by_law.items()}
 
 
+def answer_sentences(answer: str, min_chars: int | None = None) -> list[str]:
+    """The answer's sentences (at 。！？；), a short one joined to the next, when there is more than one."""
+    min_chars = SENTENCE_MIN_CHARS if min_chars is None else min_chars
+    out: list[str] = []
+    carry = ""
+    for m in _SENTENCE.finditer(answer):
+        piece = carry + m.group(0).strip()
+        if len(piece) < min_chars:
+            carry = piece
+            continue
+        out.append(piece)
+        carry = ""
+    if carry:
+        if out:
+            out[-1] += carry
+        else:
+            out.append(carry)
+    return out if len(out) > 1 else []
+
+
+def entry_rows(e: Entry, more: Sequence[str] = ()) -> list[str]:
+    """Dense rows of an entry (plus `more` example questions): title, questions, answer, answer
+    sentences (Chinese entries), title with keywords."""
+    rows = [e.title, *e.questions, *more, e.answer]
+    if SENTENCE_ROWS and e.language == "zh":
+        rows += answer_sentences(e.answer)
+    if KEYWORD_ROW and e.keywords:
+        rows.append(f"{e.title}（{'、'.join(e.keywords)}）")
+    return rows
+
+
+def entry_lexical(e: Entry, more: Sequence[str] = ()) -> str:
+    """BM25 text of an entry: title and keywords weighted, questions, answer."""
+    kw = "、".join(e.keywords)
+    heads = [e.title] * TITLE_REPEAT + ([kw] * KEYWORD_REPEAT if kw else [])
+    return "\n".join((*heads, *e.questions, *more, e.answer))
+
+
 def make_docs(entries: Sequence[Entry], laws: Sequence[LawText]) -> tuple[list[Doc], list[str], list[int], list[str]]:
     """(docs, dense row texts, row -> doc index, BM25 text per doc)."""
     docs: list[Doc] = []
@@ -126,10 +180,10 @@ def make_docs(entries: Sequence[Entry], laws: Sequence[LawText]) -> tuple[list[D
     for e in entries:
         i = len(docs)
         docs.append(Doc(e.id, "entry", e.title, e.topic, tuple(e.citations), e.answer, e.language, e.translates))
-        for text in (e.title, *e.questions, e.answer):
+        for text in entry_rows(e):
             rows.append(text)
             row_doc.append(i)
-        lexical.append("\n".join((e.title, e.title, *e.questions, e.answer)))
+        lexical.append(entry_lexical(e))
     for law in laws:
         for a in law.articles:
             i = len(docs)
@@ -213,7 +267,7 @@ class SearchIndex:
 
         from .tokens import tokenize
 
-        tokenize = tokenizer or tokenize
+        tokenize = tokenizer or tokenize  # (`tokenizer` stays None for the Chinese index: its BM25 k1 below)
         start = time.perf_counter()
         docs, rows, row_doc, lexical = make_docs(entries, laws)
         total = len(rows) + len(lexical)
@@ -235,7 +289,7 @@ class SearchIndex:
                 progress(done, total)
         bm25 = None
         if docs:
-            bm25 = bm25s.BM25()
+            bm25 = bm25s.BM25(k1=BM25_K1 if tokenizer is None else DEFAULT_K1, b=BM25_B)
             bm25.index((corpus_ids, dict(vocab)), show_progress=False)
         manifest.n_docs, manifest.n_rows = len(docs), len(rows)
         manifest.build_seconds = round(time.perf_counter() - start, 2)

@@ -15,7 +15,7 @@ import numpy as np
 from . import config
 from .citations import CitationParser
 from .entries import Entry, EntrySet, load_entries
-from .index import FORMAT_VERSION, Doc, Manifest, SearchIndex, pipeline_hash
+from .index import FORMAT_VERSION, Doc, Manifest, SearchIndex, entry_lexical, entry_rows, pipeline_hash
 from .laws import Article, LawStore, LawText
 from .params import CONFIDENCE, FUSION, ConfidenceParams, FusionParams
 
@@ -224,10 +224,10 @@ class KnowledgeBase:
             pos = position[e.id]
             more = [q for q in dict.fromkeys(asked.pop(e.id, ())) if q not in e.questions]
             added += len(more)
-            for text in (e.title, *e.questions, *more, e.answer):
+            for text in entry_rows(e, more):
                 rows.append(text)
                 row_doc.append(pos)
-            texts.append((pos, "\n".join((e.title, e.title, *e.questions, *more, e.answer))))
+            texts.append((pos, entry_lexical(e, more)))
         for eid, qs in asked.items():
             known = self._entries[eid].questions if eid in self._entries else ()
             more = [q for q in dict.fromkeys(qs) if q.strip() and q not in known]
@@ -273,7 +273,9 @@ class KnowledgeBase:
         bm25 = np.concatenate([bm25, np.zeros(n - bm25.size, dtype=np.float32)])
         if view.vecs.shape[0]:
             np.maximum.at(dense, view.row_doc, view.vecs @ np.asarray(vec, dtype=np.float32))
-        k1, b = 1.5, 0.75  # bm25s defaults (method "lucene"), as the base index
+        from .index import BM25_B, BM25_K1
+
+        k1, b = BM25_K1, BM25_B  # as the base index
         for lex in view.lexical:
             score = 0.0
             for t in tokens:
@@ -343,7 +345,7 @@ class KnowledgeBase:
         norm = normalize(query)
         from labourbot.encoders import encode_query
 
-        vec = encode_query(self.encoder, [norm])[0]  # E5-style encoders embed questions apart from passages
+        vec = encode_query(self.encoder, [self.dense_query(norm)])[0]  # E5-style encoders embed questions apart
         named = [self.index.position[a.citation] for a in self.named_articles(query)
                  if a.citation in self.index.position]
         tokens = tokenize(query)
@@ -352,6 +354,17 @@ class KnowledgeBase:
         if view is not self._base_view:
             dense, bm25 = self._extra_scores(view, vec, tokens, dense, bm25)
         return Scores(dense, bm25, named, tokens, view)
+
+    FOCUS_OVER = 80  # a question longer than this is embedded by its question sentences only (0: never)
+
+    def dense_query(self, norm: str) -> str:
+        """The text the encoder embeds: a long message's question sentences (labourbot.questions), so that
+        the story's nouns do not outvote the question; BM25 still reads the whole message."""
+        if not self.FOCUS_OVER or len(norm) <= self.FOCUS_OVER:
+            return norm
+        from labourbot.questions import focus_query
+
+        return focus_query(norm) or norm
 
     def _mask(self, kinds: Iterable[str] | str, view: _View | None = None) -> np.ndarray:
         kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)

@@ -57,7 +57,7 @@ def test_fused_ranking_meets_targets(real_kb: KnowledgeBase, scored) -> None:
     fused = evaluate(real_kb, scored, "fused")
     bm25 = evaluate(real_kb, scored, "bm25")
     dense = evaluate(real_kb, scored, "dense")
-    assert fused["hit@3"] >= 0.90
+    assert fused["hit@3"] >= 0.95  # 0.996 with the keywords (docs/knowledge_base.md, Benchmark)
     assert fused["mrr"] > bm25["mrr"] and fused["mrr"] > dense["mrr"]
     assert fused["hit@3"] >= bm25["hit@3"]
 
