@@ -1,7 +1,9 @@
-"""Replies the gateway gives by itself, without asking Rasa (Traditional Chinese, as the users read them),
-and the text helpers the renderers share.
+"""Replies the gateway gives by itself, without asking Rasa, and the text helpers the renderers share.
 
-* Replies for what the bot cannot read (stickers, pictures, voice, places) and the topic shortcuts.
+* Replies for what the bot cannot read (stickers, pictures, voice, places) and the topic shortcuts, in
+  Traditional Chinese unless a `lang` is given (channels/labels.py says which language a reply takes;
+  the Chinese texts are unchanged).
+* `gateway_reply`: the gateway's own answers before Rasa (empty, rate limited, busy) in a language.
 * `card_body`: an answer's text for a card that shows its title and citations itself.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 
 from channels.payloads import PayloadStore
+from channels.labels import label
 from channels.replies import BotReply, Button, OutMessage
 from labourbot.buttons import REQUEST_HUMAN, choose_topic
 from labourbot.topics import TOPIC_LABELS
@@ -27,14 +30,32 @@ def split_citation_suffix(text: str, citations: list[str]) -> str:
     return text
 
 
-def card_body(text: str, citations: list[str], title: str | None) -> str:
+def card_body(text: str, citations: list[str], title: str | None, lang: str | None = None) -> str:
     """An answer's text for a card that shows its title and citations itself: without the leading
-    「關於「title」：」 line (the card's header says it) and without the closing 「依據：…」 line."""
+    「關於「title」：」 line (the card's header says it) and without the closing 「依據：…」 line. In another
+    language (a translated answer, actions/knowledge.py `translated_text`): without the leading title line
+    and the citations of the closing "Legal basis: …" line (its note that the Chinese text prevails stays)."""
+    if lang not in (None, "zh"):
+        return _translated_card_body(text, citations, title, lang)
     body = split_citation_suffix(text, citations)
     lead = f"關於「{title}」：\n" if title else ""
     if lead and lead in body[: len(lead) + 80]:
         head, _, rest = body.partition(lead)
         body = (head + rest) if head.strip() else rest
+    return body
+
+
+def _translated_card_body(text: str, citations: list[str], title: str | None, lang: str) -> str:
+    body = text.strip()
+    if title:
+        at = body.find(title + "\n", 0, len(title) + 200)  # after a "You asked: …" line, when there is one
+        if at >= 0 and "\n" not in body[:at].strip():
+            body = (body[:at] + body[at + len(title) + 1:]).strip()
+    head, _, last = body.rpartition("\n")
+    prefix, cited = label("legal_basis", lang) + ": ", "、".join(citations)
+    if head and citations and last.startswith(prefix + cited):
+        note = last[len(prefix + cited):].strip()
+        body = head.rstrip() + ("\n\n" + note if note else "")
     return body
 
 
@@ -60,10 +81,14 @@ SHORTCUT_TOPICS: tuple[str, ...] = (
 )
 
 
-def topic_shortcuts() -> list[Button]:
-    """Topic buttons offered when the bot has nothing else to suggest, plus 找真人."""
-    return [Button(TOPIC_LABELS[t], choose_topic(t)) for t in SHORTCUT_TOPICS] + [
-        Button("找真人", REQUEST_HUMAN)
+def topic_shortcuts(lang: str | None = None) -> list[Button]:
+    """Topic buttons offered when the bot has nothing else to suggest, plus 找真人 (in `lang`)."""
+    if lang in (None, "zh"):
+        return [Button(TOPIC_LABELS[t], choose_topic(t)) for t in SHORTCUT_TOPICS] + [
+            Button("找真人", REQUEST_HUMAN)
+        ]
+    return [Button(label(f"topic_{t}", lang), choose_topic(t)) for t in SHORTCUT_TOPICS] + [
+        Button(label("human", lang), REQUEST_HUMAN)
     ]
 
 
@@ -72,13 +97,13 @@ def canned(text: str, buttons: list[Button] | None = None, kind: str = "text") -
     return BotReply(messages=[OutMessage(text=text, buttons=list(buttons or []), kind=kind)])
 
 
-UNAVAILABLE_REPLY = "抱歉，系統暫時忙碌，訊息沒有處理完成，請過一會兒再傳一次；急需協助請撥 1955。"
-RETRY_BUTTON = "再試一次"
+UNAVAILABLE_REPLY = label("unavailable", "zh")
+RETRY_BUTTON = label("retry", "zh")
 # Telegram's callback_data limit, the smallest of the platforms (LINE's postback data holds 300 characters).
 RETRY_PAYLOAD_BYTES = 64
 
 
-def try_again_reply(text: str | None = None) -> BotReply:
+def try_again_reply(text: str | None = None, lang: str | None = None) -> BotReply:
     """The message could not be handled now (Rasa down, the case store refused it): ask for it again.
 
     The 再試一次 button, which sends the same text again, is offered only when the text fits inside the
@@ -87,61 +112,79 @@ def try_again_reply(text: str | None = None) -> BotReply:
     user typed (an ID number, a phone number) must not be kept where nothing promised it would be. A
     longer message gets the same answer without the button: the answer already asks to send it again.
     """
-    message = OutMessage(text=UNAVAILABLE_REPLY, kind="unavailable", buttons=_retry_buttons(text))
+    message = OutMessage(text=label("unavailable", lang), kind="unavailable",
+                         buttons=_retry_buttons(text, lang))
     return BotReply(messages=[message], intent="")
 
 
-def _retry_buttons(text: str | None) -> list[Button]:
+def _retry_buttons(text: str | None, lang: str | None = None) -> list[Button]:
     """[再試一次] when `text` travels inside the button itself everywhere (never as a stored short id)."""
     if not text or not text.strip() or text.startswith(PayloadStore.PREFIX):
         return []
     if len(text.encode("utf-8")) > RETRY_PAYLOAD_BYTES:
         return []
-    return [Button(RETRY_BUTTON, text)]
+    return [Button(label("retry", lang), text)]
 
 
-STICKER_REPLY = (
-    "收到您的貼圖 😊 有勞動權益的問題，直接打字問我就可以了，例如「加班費怎麼算」，或點選下面的主題："
-)
-IMAGE_REPLY = (
-    "謝謝您傳來的圖片，不過我目前還看不懂圖片 🙏\n"
-    "如果是薪資單、徵才廣告或工作合約，請把重點打成文字告訴我，例如「月薪 28000，每天工作 10 小時，沒有加班費」。"
-    "需要同仁看資料的話，請點「找真人」。"
-)
-AUDIO_REPLY = (
-    "抱歉，我目前還聽不懂語音訊息 🙏 請用文字輸入您的問題；"
-    "想直接和人說話，可以撥打勞動部 1955 勞工諮詢專線（24 小時、免付費，也有外語服務）。"
-)
-VIDEO_REPLY = "抱歉，我目前還看不懂影片 🙏 請用文字描述您的狀況，我會盡力回答。"
-FILE_REPLY = "抱歉，我目前無法開啟檔案 🙏 請把想問的內容用文字打給我；需要同仁看文件的話，請點「找真人」。"
-LOCATION_REPLY = "收到您的位置{where}。想找這附近的工作嗎？也可以直接問我勞動權益的問題。"
-EXPIRED_BUTTON_REPLY = "這個按鈕已經失效了（系統更新過），請直接打字問我，或點選下面的主題："
+STICKER_REPLY = label("sticker", "zh")
+IMAGE_REPLY = label("image", "zh")
+AUDIO_REPLY = label("audio", "zh")
+VIDEO_REPLY = label("video", "zh")
+FILE_REPLY = label("file", "zh")
+LOCATION_REPLY = label("location", "zh")
+EXPIRED_BUTTON_REPLY = label("expired_button", "zh")
 
 _DISTRICT = re.compile(r"[臺台]南市\s*([\u4e00-\u9fff]{1,3}區)")
 
 
-def location_reply(address: str | None) -> BotReply:
+def location_reply(address: str | None, lang: str | None = None) -> BotReply:
     """Answer a shared location: offer a job search near it (district of Tainan when recognisable)."""
     match = _DISTRICT.search(address or "")
     district = match.group(1) if match else None
     where = f"（{district}）" if district else ""
+    if lang not in (None, "zh"):  # the district button says what it sends, in Chinese: 幫我找…的工作
+        where = f" ({district})" if district else ""
     job_button = (
         Button(f"找{district}的工作", f"幫我找{district}的工作")
         if district
-        else Button("找工作", "我想找工作")
+        else Button(label("find_job", lang), "我想找工作")
     )
-    return canned(LOCATION_REPLY.format(where=where), [job_button, Button("找真人", REQUEST_HUMAN)])
+    human = Button(label("human", lang), REQUEST_HUMAN)
+    return canned(label("location", lang, where=where), [job_button, human])
 
 
-def media_reply(kind: str) -> BotReply:
-    """Answer content the bot cannot read: sticker, image, audio, video or file."""
-    human = [Button("找真人", REQUEST_HUMAN)]
+def media_reply(kind: str, lang: str | None = None) -> BotReply:
+    """Answer content the bot cannot read: sticker, image, audio, video or file (in `lang`)."""
+    human = [Button(label("human", lang), REQUEST_HUMAN)]
     if kind == "sticker":
-        return canned(STICKER_REPLY, topic_shortcuts())
-    if kind == "image":
-        return canned(IMAGE_REPLY, human)
-    if kind == "audio":
-        return canned(AUDIO_REPLY, human)
-    if kind == "video":
-        return canned(VIDEO_REPLY, human)
-    return canned(FILE_REPLY, human)
+        return canned(label("sticker", lang), topic_shortcuts(lang))
+    if kind in ("image", "audio", "video"):
+        return canned(label(kind, lang), human)
+    return canned(label("file", lang), human)
+
+
+def unsupported_reply(lang: str | None = None) -> BotReply:
+    """A kind of message the channel does not know (a poll, a contact card): ask for text."""
+    return canned(label("unsupported", lang), topic_shortcuts(lang))
+
+
+def expired_button_reply(lang: str | None = None) -> BotReply:
+    """A button whose stored payload is gone: ask for the question again, with the topic shortcuts."""
+    return canned(label("expired_button", lang), topic_shortcuts(lang))
+
+
+# The gateway's answers before Rasa, by reply kind (their Chinese texts also stand in channels/limits.py
+# and channels/conversation.py; tests/gateway/test_labels.py checks they are the same).
+GATEWAY_KINDS: tuple[str, ...] = ("empty_input", "rate_limited", "busy")
+
+
+def gateway_reply(kind: str, lang: str | None = None) -> BotReply:
+    """One of the gateway's own answers (`empty_input`, `rate_limited`, `busy`) in `lang`."""
+    if kind not in GATEWAY_KINDS:
+        raise ValueError(f"not a gateway reply kind: {kind}")
+    return BotReply(messages=[OutMessage(text=label(kind, lang), kind=kind)], intent="")
+
+
+def too_long_note(limit: int, lang: str | None = None) -> OutMessage:
+    """The note put before the answer to a message cut at `limit` characters."""
+    return OutMessage(text=label("too_long_note", lang, limit=limit), kind="notice")

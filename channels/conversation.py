@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cases.detect import detect_danger
-from channels.canned import UNAVAILABLE_REPLY, try_again_reply
+from channels.canned import UNAVAILABLE_REPLY, gateway_reply, too_long_note, try_again_reply
 from channels.emergency import danger_reply
+from channels.labels import ConversationLanguages, message_language
 from channels.language import with_language
-from channels.limits import BUSY_REPLY, RATE_LIMITED_REPLY, AddressAdmission, CaseDecision, RateLimiter
+from channels.limits import AddressAdmission, CaseDecision, RateLimiter
 from channels.rasa_client import RasaClient, RasaUnavailable
 from channels.replies import BotReply, OutMessage, build_reply
 from channels.tasks import KeyedSerializer
@@ -79,6 +80,8 @@ class ConversationService:
         self.rate_limiter = rate_limiter or RateLimiter()
         self.admission = admission or AddressAdmission()
         self.serial = KeyedSerializer()
+        # Each conversation's language as last seen, for the replies given without Rasa (channels/labels.py).
+        self.languages = ConversationLanguages()
         # The service figures go to the case store (None: nothing recorded, e.g. no case store).
         store = getattr(cases, "store", None)
         self.figures = figures or (FigureRecorder.for_store(store) if store is not None else None)
@@ -92,25 +95,26 @@ class ConversationService:
 
     async def _handle(self, message: Incoming) -> BotReply:
         text = message.text or ""
+        lang = message_language(text, self.languages.of(message.sender))  # for the gateway's own replies
         if not normalize(text):
-            return BotReply(messages=[OutMessage(text=EMPTY_TEXT_REPLY, kind="empty_input")], intent="")
+            return gateway_reply("empty_input", lang)
         # Decided on arrival (token buckets per sender, then per address), answered in the user's order
         # (under the lock). A sender over its own rate does not use up its address's.
         allowed = self.rate_limiter.allow(message.sender) and self.admission.allow(message.address)
         logger.info("received on %s%s", message.channel, "" if allowed else " (rate limited)")
         note = None
         if len(text) > self.max_chars:
-            text, note = text[: self.max_chars], TOO_LONG_NOTE.format(limit=self.max_chars)
+            text, note = text[: self.max_chars], too_long_note(self.max_chars, lang).text
         with self.admission.slot(message.address if allowed else None) as free:
             if not free:  # the address has its share of messages in flight: a clear answer, at once
                 logger.info("web/rest address busy on %s", message.channel)
-                return await self._busy(message, text)
-            return await self.serial.run(message.sender, lambda: self._answer(message, text, note, allowed))
+                return await self._busy(message, text, lang)
+            return await self.serial.run(message.sender, lambda: self._answer(message, text, note, allowed, lang))
 
-    async def _busy(self, message: Incoming, text: str) -> BotReply:
+    async def _busy(self, message: Incoming, text: str, lang: str) -> BotReply:
         if detect_danger(message.text):
-            return danger_reply(await self._urgent_case(message, text))
-        return BotReply(messages=[OutMessage(text=BUSY_REPLY, kind="busy")], intent="")
+            return danger_reply(await self._urgent_case(message, text), lang)
+        return gateway_reply("busy", lang)
 
     async def _urgent_case(self, message: Incoming, text: str) -> int | None:
         """The urgent case's number, or None. Each urgent case alerts staff, and on the web chat and REST
@@ -129,13 +133,14 @@ class ConversationService:
             await self.cases.urgent(stand_in, self.admission.flood_note(text))
         return None
 
-    async def _answer(self, message: Incoming, text: str, note: str | None, allowed: bool) -> BotReply:
+    async def _answer(self, message: Incoming, text: str, note: str | None, allowed: bool,
+                      lang: str) -> BotReply:
         # Before Rasa (docs/handoff.md): danger words get the emergency numbers and staff at once, even
         # over the rate limit (never withheld); a case held by staff takes the message instead of the bot.
         if detect_danger(message.text):  # over the rate: its earlier messages already told staff
-            return danger_reply(await self._urgent_case(message, text) if allowed else None)
+            return danger_reply(await self._urgent_case(message, text) if allowed else None, lang)
         if not allowed:
-            return BotReply(messages=[OutMessage(text=RATE_LIMITED_REPLY, kind="rate_limited")], intent="")
+            return gateway_reply("rate_limited", lang)
         if self.cases is not None:
             routed = await self.cases.before_rasa(message, text)
             if routed is not None:
@@ -146,8 +151,9 @@ class ConversationService:
             raw, parse = await self.rasa.send_parsed(message.sender, text, metadata)
         except RasaUnavailable as exc:
             logger.warning("rasa unavailable for %s: %s", message.channel, exc)
-            return try_again_reply(message.text)
+            return try_again_reply(message.text, lang)
         reply = build_reply(raw, parse.intent, parse.confidence)
+        self.languages.remember(message.sender, reply, text)
         if note:
             reply.messages.insert(0, OutMessage(text=note, kind="notice"))
         if not reply.messages:  # Rasa chose to stay silent: never leave the user without an answer

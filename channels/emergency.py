@@ -1,33 +1,43 @@
-"""The gateway's answer to a message with danger words (built without Rasa, so it always goes out)."""
+"""The gateway's answer to a message with danger words (built without Rasa, so it always goes out).
+
+In another language (channels/labels.py `message_language`) the Chinese numbers and text stay first —
+whoever helps the person reads them too — and the same in the person's language follows.
+"""
 
 from __future__ import annotations
 
 from typing import Optional
 
 from cases.texts import RETENTION_DAYS
+from channels.labels import label
 from channels.replies import BotReply, OutMessage
 
-EMERGENCY = (
-    "您的安全最重要。如果現在有危險，請立刻撥打：\n"
-    "・110 報案（警察）\n"
-    "・119 救護、消防\n"
-    "・113 保護專線（家庭暴力、性侵害、性騷擾）\n"
-    "・1925 安心專線（24 小時心理支持）\n"
-    "・1955 勞工諮詢專線（24 小時、免付費）"
-)
-EMERGENCY_CASE = (
-    "我已經把您的訊息優先轉給勞工局同仁（案件編號 #{case_id}），同仁會在這個對話和您聯絡。"
-    f"這段對話會保存 {RETENTION_DAYS} 天，只有負責的同仁看得到，用來協助您。"
-)
-EMERGENCY_NO_CASE = "勞工局同仁會盡快協助您；如果情況緊急，請不要等待，立刻撥打上面的電話。"
+EMERGENCY = label("emergency", "zh")
+EMERGENCY_CASE = label("emergency_case", "zh").replace("{days}", str(RETENTION_DAYS))
+EMERGENCY_NO_CASE = label("emergency_no_case", "zh")
 
 
-def danger_reply(case_id: Optional[int]) -> BotReply:
-    """The emergency numbers, then what happens next (the case number when it was written)."""
-    follow = EMERGENCY_CASE.format(case_id=case_id) if case_id else EMERGENCY_NO_CASE
+def _both(key: str, lang: Optional[str], **values: object) -> str:
+    """The Chinese text, and under it the same in `lang` when that is not Chinese."""
+    chinese = label(key, "zh", **values)
+    if lang in (None, "zh"):
+        return chinese
+    return chinese + "\n\n" + label(key, lang, **values)
+
+
+def danger_reply(case_id: Optional[int], lang: Optional[str] = None) -> BotReply:
+    """The emergency numbers, then what happens next (the case number when it was written); in Chinese,
+    and also in `lang` when the person writes another language."""
+    if case_id:
+        follow = _both("emergency_case", lang, case_id=case_id, days=RETENTION_DAYS)
+    else:
+        follow = _both("emergency_no_case", lang)
+    meta = {"kind": "emergency"}
+    if lang not in (None, "zh"):
+        meta["language"] = str(lang)
     return BotReply(
         messages=[
-            OutMessage(text=EMERGENCY, kind="emergency", meta={"kind": "emergency"}),
+            OutMessage(text=_both("emergency", lang), kind="emergency", meta=meta),
             OutMessage(text=follow, kind="handoff",
                        meta={"kind": "handoff", "handoff": True, "case_id": case_id, "priority": "high"}),
         ],

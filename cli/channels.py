@@ -31,36 +31,56 @@ def _fail(message: str) -> NoReturn:
 @line_app.command("setup-richmenu")
 def setup_richmenu(
     image: Optional[Path] = typer.Option(
-        None, "--image", help="改用這張 2500x1686 的 PNG/JPEG（預設自動產生）"
+        None, "--image", help="改用這張 2500x1686 的 PNG/JPEG 當中文選單（預設自動產生）"
     ),
-    save: Optional[Path] = typer.Option(None, "--save", help="另存一份產生的圖片，方便檢查"),
+    save: Optional[Path] = typer.Option(None, "--save", help="另存一份產生的圖片，方便檢查（多語言時另加 -en 等）"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只產生圖片並印出選單設定，不呼叫 LINE"),
     keep_old: bool = typer.Option(False, "--keep-old", help="保留舊的同名圖文選單（預設刪除）"),
+    languages: str = typer.Option(
+        "zh", "--languages", help="要建立哪些語言的選單，以逗號分隔，例如 zh,en,id,vi,th（中文選單為預設選單）"
+    ),
 ) -> None:
-    """Upload the rich menu (勞動法令, 計算機, 求職防騙, 找工作, 找真人, 校園專區) and make it the default.
+    """Upload the rich menus (勞動法令, 計算機, 求職防騙, 找工作, 找真人, 校園專區; in en/id/vi/th a language
+    switch instead of 校園專區) and make the Chinese one the default. The gateway links each LINE user's
+    menu to the conversation's language (docs/channels.md).
 
-    Example: labourbot line setup-richmenu --save richmenu.png
+    Example: labourbot line setup-richmenu --languages zh,en,id,vi,th --save richmenu.png
     """
-    from channels.richmenu import RichMenuError, render_image, rich_menu_definition, setup_rich_menu
+    from channels.richmenu import RichMenuError, render_image, rich_menu_definition, setup_rich_menus
     from channels.settings import ChannelSettings
+    from labourbot.language import LANGUAGES
 
-    try:
-        data = image.read_bytes() if image else render_image()
-    except OSError as exc:
-        _fail(f"讀不到圖片 {image}：{exc.strerror}")
-    except RichMenuError as exc:
-        _fail(str(exc))
+    wanted = [code.strip() for code in languages.split(",") if code.strip()]
+    unknown = [code for code in wanted if code not in LANGUAGES]
+    if unknown or not wanted:
+        _fail(f"不認得的語言：{', '.join(unknown) or languages}（可用：{', '.join(LANGUAGES)}）")
+    images: dict[str, bytes] = {}
+    for lang in wanted:
+        try:
+            images[lang] = image.read_bytes() if image and lang == "zh" else render_image(lang=lang)
+        except OSError as exc:
+            _fail(f"讀不到圖片 {image}：{exc.strerror}")
+        except RichMenuError as exc:
+            _fail(str(exc))
     if save:
-        save.write_bytes(data)
-        typer.echo(f"圖片已存到 {save}")
+        for lang, data in images.items():
+            path = save if lang == wanted[0] else save.with_name(f"{save.stem}-{lang}{save.suffix}")
+            path.write_bytes(data)
+            typer.echo(f"圖片已存到 {path}")
     if dry_run:
-        typer.echo(json.dumps(rich_menu_definition(), ensure_ascii=False, indent=2))
+        definitions = [rich_menu_definition(lang) for lang in wanted]
+        shown = definitions[0] if len(definitions) == 1 else definitions
+        typer.echo(json.dumps(shown, ensure_ascii=False, indent=2))
         return
     try:
-        menu_id = asyncio.run(setup_rich_menu(ChannelSettings(), data, delete_old=not keep_old))
+        created = asyncio.run(setup_rich_menus(ChannelSettings(), images, delete_old=not keep_old))
     except RichMenuError as exc:
         _fail(str(exc))
-    typer.echo(f"圖文選單已設為預設：{menu_id}")
+    if "zh" in created:
+        typer.echo(f"圖文選單已設為預設：{created['zh']}")
+    for lang, menu_id in created.items():
+        if lang != "zh":
+            typer.echo(f"{lang} 圖文選單：{menu_id}（對話改用這個語言時連結給該使用者）")
 
 
 @telegram_app.command("poll")

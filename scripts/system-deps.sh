@@ -5,6 +5,7 @@ set -euo pipefail
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 fc-list :lang=zh 2>/dev/null | grep -qi "noto" || need+=(fonts-noto-cjk)
+fc-list :lang=th 2>/dev/null | grep -qi "noto" || need+=(fonts-noto-core)  # the Thai and Vietnamese rich menus
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

@@ -42,6 +42,7 @@ from channels.line.client import REFUSED, SENT, Delivery, LineSender
 from channels.line.events import EventContext, reply_for, source_id
 from channels.line.render import MAX_DATA_CHARS, Message, batches, render
 from channels.payloads import PayloadStore
+from channels.richmenu import RichMenuLinker
 from channels.settings import ChannelSettings
 from channels.tasks import BackgroundTasks, KeyedSerializer
 
@@ -70,6 +71,7 @@ class LineChannel:
         self.sender: LineSender | None = None
         self.context: EventContext | None = None
         self.inbox: inbox.ChannelInbox | None = None
+        self.richmenus: RichMenuLinker | None = None
         self.router = APIRouter()
         self.router.add_api_route(WEBHOOK_PATH, self.webhook, methods=["POST"], include_in_schema=False)
 
@@ -80,6 +82,7 @@ class LineChannel:
         self.sender, self.payloads = parts.senders.line, parts.senders.line_payloads
         self.context = EventContext(conversations=parts.conversations, payloads=self.payloads)
         self.inbox = parts.inbox("line", self.replay)
+        self.richmenus = RichMenuLinker(self.settings)  # each user's rich menu in their language
         self.inbox.start()  # replays what a dead gateway left, then renews our leases
 
     async def stop(self) -> None:
@@ -88,6 +91,8 @@ class LineChannel:
             await self.inbox.stop(drain=self.tasks.drain)
         else:
             await self.tasks.drain()
+        if self.richmenus is not None:
+            await self.richmenus.close()
 
     async def webhook(self, request: Request) -> JSONResponse:
         """Check the signature, store the new events, answer 200 once they are stored (else 503)."""
@@ -220,6 +225,11 @@ class LineChannel:
             error = f"{type(exc).__name__} (told to retry)"
         if reply is None:
             return None
+        user = getattr(getattr(event, "source", None), "user_id", None)
+        if self.richmenus is not None and user and source_id(event) == user:  # a user, not a group
+            # Link the user's rich menu when the conversation's language changed (once per change,
+            # channels/richmenu.py), beside the answer: never holding it up.
+            self.tasks.spawn(self.richmenus.observe(user, self.context.conversations.languages.of(f"line:{user}")))
         answer = Answer(source_id(event), batches(render(reply, self.payloads)), error)
         try:
             await self.inbox.save_reply(row.id, answer.to_json())

@@ -27,7 +27,9 @@ from linebot.v3.webhooks import (
 
 from channels.conversation import ConversationService, Incoming
 from channels.payloads import PayloadStore
-from channels.canned import EXPIRED_BUTTON_REPLY, canned, location_reply, media_reply, topic_shortcuts
+from channels.canned import (
+    canned, expired_button_reply, location_reply, media_reply, topic_shortcuts, unsupported_reply,
+)
 from channels.replies import BotReply, OutMessage
 
 logger = logging.getLogger(__name__)
@@ -65,6 +67,12 @@ async def _ask(ctx: EventContext, event: object, text: str) -> BotReply:
     return await ctx.conversations.handle(Incoming(channel=CHANNEL, user_id=who, text=text))
 
 
+def _lang(ctx: EventContext, event: object) -> str | None:
+    """The conversation's language as the gateway last saw it (channels/labels.py), for the replies
+    given without text to detect."""
+    return ctx.conversations.languages.of(f"{CHANNEL}:{source_id(event) or 'unknown'}")
+
+
 async def on_text(event: MessageEvent, ctx: EventContext) -> BotReply:
     """A typed message goes to the bot as it is."""
     return await _ask(ctx, event, event.message.text)
@@ -72,32 +80,32 @@ async def on_text(event: MessageEvent, ctx: EventContext) -> BotReply:
 
 async def on_sticker(event: MessageEvent, ctx: EventContext) -> BotReply:
     """A sticker: a friendly word and the topic shortcuts."""
-    return media_reply("sticker")
+    return media_reply("sticker", _lang(ctx, event))
 
 
 async def on_image(event: MessageEvent, ctx: EventContext) -> BotReply:
     """A picture: we cannot read it yet; ask for the key facts in words."""
-    return media_reply("image")
+    return media_reply("image", _lang(ctx, event))
 
 
 async def on_audio(event: MessageEvent, ctx: EventContext) -> BotReply:
     """A voice message: ask for text, give the hotline."""
-    return media_reply("audio")
+    return media_reply("audio", _lang(ctx, event))
 
 
 async def on_video(event: MessageEvent, ctx: EventContext) -> BotReply:
     """A video: ask for a description in words."""
-    return media_reply("video")
+    return media_reply("video", _lang(ctx, event))
 
 
 async def on_file(event: MessageEvent, ctx: EventContext) -> BotReply:
     """A file: we do not open files; offer a person."""
-    return media_reply("file")
+    return media_reply("file", _lang(ctx, event))
 
 
 async def on_location(event: MessageEvent, ctx: EventContext) -> BotReply:
     """A shared place: offer jobs near it."""
-    return location_reply(event.message.address)
+    return location_reply(event.message.address, _lang(ctx, event))
 
 
 MESSAGE_HANDLERS: dict[type, Callable[[MessageEvent, EventContext], Awaitable[BotReply]]] = {
@@ -115,7 +123,7 @@ async def on_message(event: MessageEvent, ctx: EventContext) -> BotReply | None:
     """Dispatch a message event by the type of its content."""
     handler = MESSAGE_HANDLERS.get(type(event.message))
     if handler is None:
-        return canned("抱歉，這種訊息我還看不懂 🙏 請用文字輸入您的問題。", topic_shortcuts())
+        return unsupported_reply(_lang(ctx, event))
     return await handler(event, ctx)
 
 
@@ -123,7 +131,7 @@ async def on_postback(event: PostbackEvent, ctx: EventContext) -> BotReply:
     """A pressed button: its payload is the user's message (long payloads travel as short ids)."""
     payload = await ctx.payloads.unpack_async(event.postback.data or "")
     if not payload:
-        return canned(EXPIRED_BUTTON_REPLY, topic_shortcuts())
+        return expired_button_reply(_lang(ctx, event))
     return await _ask(ctx, event, payload)
 
 

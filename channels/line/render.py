@@ -16,6 +16,7 @@ from typing import Any
 
 from channels.payloads import PayloadStore
 from channels.canned import card_body, is_article, is_feedback, is_human
+from channels.labels import label, reply_language
 from channels.replies import BotReply, Button, OutMessage
 
 MAX_MESSAGES_PER_CALL = 5
@@ -112,22 +113,26 @@ def _article_payload(citation: str, buttons: list[Button]) -> str:
 
 
 def answer_bubble(
-    message: OutMessage, payloads: PayloadStore, body: str | None
+    message: OutMessage, payloads: PayloadStore, body: str | None, lang: str = "zh"
 ) -> tuple[Message, list[Button]]:
-    """The Flex message of a knowledge-base answer, and the buttons it did not place."""
-    title = message.title or "勞動法令小幫手"
+    """The Flex message of a knowledge-base answer, and the buttons it did not place (the card's own
+    labels in `lang`, channels/labels.py)."""
+    title = message.title or label("app_name", lang)
     body_contents: list[dict[str, Any]] = []
     if body:
         body_contents.append(_text(body, size="md", lineSpacing="4px"))
     else:
-        body_contents.append(_text("（完整說明在上方訊息）", size="sm", color=MUTED))
+        body_contents.append(_text(label("full_text_above", lang), size="sm", color=MUTED))
     if message.citations:
         body_contents.append({"type": "separator", "margin": "lg"})
-        body_contents.append(_text("法源依據", size="sm", weight="bold", color=MUTED, margin="lg"))
+        heading = _text(label("legal_basis", lang), size="sm", weight="bold", color=MUTED, margin="lg")
+        body_contents.append(heading)
         for citation in message.citations:
             row = _text(f"📖 {citation}", size="sm", color=LINK, decoration="underline")
             row["action"] = action_for(
-                Button(f"看法條原文：{citation}", _article_payload(citation, message.buttons)), payloads
+                Button(label("show_article_of", lang, citation=citation),
+                       _article_payload(citation, message.buttons)),
+                payloads,
             )
             body_contents.append(row)
 
@@ -136,9 +141,9 @@ def answer_bubble(
     human = next((b for b in message.buttons if is_human(b)), None)
     feedback = [b for b in message.buttons if is_feedback(b)]
     if article:
-        footer.append(_button(article, payloads, "primary", label="看法條原文"))
+        footer.append(_button(article, payloads, "primary", label=label("show_article", lang)))
     if human:
-        footer.append(_button(human, payloads, "secondary", label="找真人"))
+        footer.append(_button(human, payloads, "secondary", label=label("human", lang)))
     if feedback:
         footer.append(
             {
@@ -146,7 +151,7 @@ def answer_bubble(
                 "layout": "horizontal",
                 "spacing": "sm",
                 "margin": "md",
-                "contents": [_text("有幫助嗎？", size="sm", color=MUTED, gravity="center", flex=3)]
+                "contents": [_text(label("helpful", lang), size="sm", color=MUTED, gravity="center", flex=3)]
                 + [dict(_button(b, payloads, "link"), flex=2) for b in feedback[:2]],
             }
         )
@@ -162,7 +167,7 @@ def answer_bubble(
             "backgroundColor": BRAND,
             "paddingAll": "16px",
             "contents": [
-                _text("勞動法令小幫手", size="xs", color=BRAND_LIGHT),
+                _text(label("app_name", lang), size="xs", color=BRAND_LIGHT),
                 _text(title, size="lg", weight="bold", color="#FFFFFF"),
             ],
         },
@@ -170,9 +175,9 @@ def answer_bubble(
     }
     if footer:
         bubble["footer"] = {"type": "box", "layout": "vertical", "spacing": "sm", "contents": footer}
-    alt = f"{title}：{body or message.text}"
+    alt = f"{title}{label('title_separator', lang)}{body or message.text}"
     if message.citations:
-        alt += "（依據：" + "、".join(message.citations) + "）"
+        alt += label("alt_citations", lang, citations=label("list_separator", lang).join(message.citations))
     return {"type": "flex", "altText": clip(alt, MAX_ALT_TEXT_CHARS), "contents": bubble}, leftover
 
 
@@ -215,7 +220,7 @@ def _job_field(job: dict[str, Any], *names: str) -> str:
     return ""
 
 
-def job_bubble(job: dict[str, Any], payloads: PayloadStore) -> dict[str, Any]:
+def job_bubble(job: dict[str, Any], payloads: PayloadStore, lang: str = "zh") -> dict[str, Any]:
     """One job listing; keys used when present: title, employer/company, district/location, wage/salary,
     hours, url (https only), payload (a button that asks the bot about this job)."""
     lines = [
@@ -224,7 +229,7 @@ def job_bubble(job: dict[str, Any], payloads: PayloadStore) -> dict[str, Any]:
         ("💰", _job_field(job, "wage", "salary")),
         ("🕘", _job_field(job, "hours")),
     ]
-    contents = [_text(_job_field(job, "title") or "職缺", size="lg", weight="bold")]
+    contents = [_text(_job_field(job, "title") or label("job", lang), size="lg", weight="bold")]
     contents += [_text(f"{icon} {value}", size="sm", color=MUTED) for icon, value in lines if value]
     bubble: dict[str, Any] = {
         "type": "bubble",
@@ -240,13 +245,13 @@ def job_bubble(job: dict[str, Any], payloads: PayloadStore) -> dict[str, Any]:
                 "style": "primary",
                 "height": "sm",
                 "color": BRAND,
-                "action": {"type": "uri", "label": "看職缺詳情", "uri": url[:1000]},
+                "action": {"type": "uri", "label": label("job_details", lang), "uri": url[:1000]},
             }
         )
     if job.get("payload"):
         footer.append(
             _button(
-                Button(str(job.get("payload_title") or "問這個職缺"), str(job["payload"])),
+                Button(str(job.get("payload_title") or label("ask_about_job", lang)), str(job["payload"])),
                 payloads,
                 "secondary",
             )
@@ -256,9 +261,10 @@ def job_bubble(job: dict[str, Any], payloads: PayloadStore) -> dict[str, Any]:
     return bubble
 
 
-def job_carousel(jobs: list[dict[str, Any]], payloads: PayloadStore) -> Message:
-    bubbles = [job_bubble(job, payloads) for job in jobs[:MAX_CAROUSEL_BUBBLES] if isinstance(job, dict)]
-    alt = "職缺：" + "、".join(
+def job_carousel(jobs: list[dict[str, Any]], payloads: PayloadStore, lang: str = "zh") -> Message:
+    shown = [job for job in jobs[:MAX_CAROUSEL_BUBBLES] if isinstance(job, dict)]
+    bubbles = [job_bubble(job, payloads, lang) for job in shown]
+    alt = label("jobs_alt", lang) + label("list_separator", lang).join(
         _job_field(j, "title") for j in jobs[:MAX_CAROUSEL_BUBBLES] if isinstance(j, dict)
     )
     return {
@@ -279,17 +285,19 @@ def _texts(text: str) -> list[Message]:
     return [{"type": "text", "text": piece} for piece in split_text(text)]
 
 
-def render(reply: BotReply, payloads: PayloadStore) -> list[Message]:
-    """All LINE messages of a reply, in order; the buttons meant as quick replies are on the last one."""
+def render(reply: BotReply, payloads: PayloadStore, lang: str | None = None) -> list[Message]:
+    """All LINE messages of a reply, in order; the buttons meant as quick replies are on the last one.
+    The card labels are in `lang`, by default the reply's language (channels/labels.py)."""
+    lang = lang or reply_language(reply)
     out: list[Message] = []
     quick: list[Button] = []
     for message in reply.messages:
         if message.kind == "kb_answer":
-            body = card_body(message.text, message.citations, message.title)
+            body = card_body(message.text, message.citations, message.title, lang)
             if line_len(body) > MAX_BUBBLE_TEXT_CHARS:
                 out += _texts(message.text)
                 body = None
-            bubble, leftover = answer_bubble(message, payloads, body)
+            bubble, leftover = answer_bubble(message, payloads, body, lang)
             out.append(bubble)
             quick += leftover
         elif (
@@ -298,7 +306,7 @@ def render(reply: BotReply, payloads: PayloadStore) -> list[Message]:
             lead = str(message.meta.get("lead") or "")  # the text repeats the jobs; the carousel shows them
             if lead:
                 out += _texts(lead)
-            out.append(job_carousel(message.meta["jobs"], payloads))
+            out.append(job_carousel(message.meta["jobs"], payloads, lang))
             quick += message.buttons
         elif any(line_len(b.title) > MAX_LABEL_CHARS for b in message.buttons):
             out.append(choice_bubble(message, payloads))
@@ -307,7 +315,7 @@ def render(reply: BotReply, payloads: PayloadStore) -> list[Message]:
                 out += _texts(message.text)
             quick += message.buttons
     if not out and quick:
-        out.append({"type": "text", "text": "請選擇："})
+        out.append({"type": "text", "text": label("choose", lang)})
     items = quick_reply(quick, payloads)
     if out and items:
         out[-1]["quickReply"] = items

@@ -42,7 +42,7 @@ from telegram.ext import (
 
 from channels.conversation import ConversationService, Incoming
 from channels.payloads import PayloadStore
-from channels.canned import EXPIRED_BUTTON_REPLY, canned, location_reply, media_reply, topic_shortcuts
+from channels.canned import canned, expired_button_reply, location_reply, media_reply, topic_shortcuts
 from channels.replies import BotReply, OutMessage
 from channels.telegram.outbox import SendFailure, send_message
 from channels.telegram.render import MAX_CALLBACK_BYTES, StoredReply, TelegramMessage, render
@@ -110,6 +110,12 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) ->
     return await _deps(context).conversations.handle(
         Incoming(channel=CHANNEL, user_id=str(chat.id if chat else "unknown"), text=text)
     )
+
+
+def _lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The chat's language as the gateway last saw it (channels/labels.py), for replies without text."""
+    chat = update.effective_chat
+    return _deps(context).conversations.languages.of(f"{CHANNEL}:{chat.id if chat else 'unknown'}")
 
 
 async def send_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: BotReply) -> None:
@@ -189,40 +195,40 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         logger.info("telegram: callback answer failed (%s)", type(exc).__name__)
     payload = await _deps(context).payloads.unpack_async(query.data or "")
     if not payload:
-        await send_reply(update, context, canned(EXPIRED_BUTTON_REPLY, topic_shortcuts()))
+        await send_reply(update, context, expired_button_reply(_lang(update, context)))
         return
     await send_reply(update, context, await _ask(update, context, payload))
 
 
 async def sticker(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A sticker: a friendly word and the topic buttons."""
-    await send_reply(update, context, media_reply("sticker"))
+    await send_reply(update, context, media_reply("sticker", _lang(update, context)))
 
 
 async def photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A picture: we cannot read it yet; ask for the key facts in words."""
-    await send_reply(update, context, media_reply("image"))
+    await send_reply(update, context, media_reply("image", _lang(update, context)))
 
 
 async def voice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A voice or audio message: ask for text, give the hotline."""
-    await send_reply(update, context, media_reply("audio"))
+    await send_reply(update, context, media_reply("audio", _lang(update, context)))
 
 
 async def video(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A video: ask for a description in words."""
-    await send_reply(update, context, media_reply("video"))
+    await send_reply(update, context, media_reply("video", _lang(update, context)))
 
 
 async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A file: we do not open files; offer a person."""
-    await send_reply(update, context, media_reply("file"))
+    await send_reply(update, context, media_reply("file", _lang(update, context)))
 
 
 async def location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A shared place (a venue has an address): offer jobs near it."""
     venue = update.effective_message.venue
-    await send_reply(update, context, location_reply(venue.address if venue else None))
+    await send_reply(update, context, location_reply(venue.address if venue else None, _lang(update, context)))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -17,6 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from channels.payloads import PayloadStore
 from channels.canned import card_body, is_feedback
+from channels.labels import label, reply_language
 from channels.replies import BotReply, Button, OutMessage
 
 MAX_CALLBACK_BYTES = 64
@@ -96,11 +97,11 @@ def keyboard(buttons: list[Button], payloads: PayloadStore) -> InlineKeyboardMar
     return InlineKeyboardMarkup(rows)
 
 
-def _job_lines(job: dict[str, Any]) -> str:
+def _job_lines(job: dict[str, Any], lang: str = "zh") -> str:
     def field(*names: str) -> str:
         return next((str(job[n]) for n in names if job.get(n) not in (None, "")), "")
 
-    lines = [f"<b>{esc(field('title') or '職缺')}</b>"]
+    lines = [f"<b>{esc(field('title') or label('job', lang))}</b>"]
     for icon, value in (
         ("🏢", field("employer", "company")),
         ("📍", field("district", "location")),
@@ -111,37 +112,41 @@ def _job_lines(job: dict[str, Any]) -> str:
             lines.append(f"{icon} {esc(value)}")
     url = field("url")
     if url.startswith("https://"):
-        lines.append(f'<a href="{html.escape(url, quote=True)}">看職缺詳情</a>')
+        lines.append(f'<a href="{html.escape(url, quote=True)}">{esc(label("job_details", lang))}</a>')
     return "\n".join(lines)
 
 
-def render_message(message: OutMessage, payloads: PayloadStore) -> list[TelegramMessage]:
-    """One OutMessage as one or more Telegram messages; the keyboard goes under the last one."""
+def render_message(message: OutMessage, payloads: PayloadStore, lang: str = "zh") -> list[TelegramMessage]:
+    """One OutMessage as one or more Telegram messages; the keyboard goes under the last one. The labels
+    the rendering adds (法源依據, 這個回答有幫助嗎？) are in `lang` (channels/labels.py)."""
     if message.kind == "kb_answer":
-        body = card_body(message.text, message.citations, message.title)
+        body = card_body(message.text, message.citations, message.title, lang)
         pieces = [esc(p) for p in split_plain(body)]
         if message.title:
             pieces[0] = f"<b>{esc(message.title)}</b>\n\n{pieces[0]}"
         if message.citations:
-            pieces[-1] += "\n\n📖 <b>法源依據</b>\n" + "\n".join(f"・{esc(c)}" for c in message.citations)
+            cited = "\n".join(f"・{esc(c)}" for c in message.citations)
+            pieces[-1] += f"\n\n📖 <b>{esc(label('legal_basis', lang))}</b>\n" + cited
         if any(is_feedback(b) for b in message.buttons):
-            pieces[-1] += "\n\n這個回答有幫助嗎？"
+            pieces[-1] += "\n\n" + esc(label("helpful_answer", lang))
     elif message.kind == "job_list" and isinstance(message.meta.get("jobs"), list):
         jobs = [j for j in message.meta["jobs"] if isinstance(j, dict)]
         lead = str(message.meta.get("lead") or "")  # the text repeats the jobs listed below it
         pieces = [esc(p) for p in split_plain(lead)] if lead else []
-        pieces += [_job_lines(job) for job in jobs[:10]]
+        pieces += [_job_lines(job, lang) for job in jobs[:10]]
     elif message.kind == "article" and "\n" in message.text:
         head, _, rest = message.text.partition("\n")  # "勞動基準法第24條（… 修正）" then the text
         pieces = [esc(p) for p in split_plain(rest)]
         pieces[0] = f"<b>{esc(head)}</b>\n{pieces[0]}"
     else:
         pieces = [esc(p) for p in split_plain(message.text)]
-    pieces = [p for p in pieces if p.strip()] or ["請選擇："]
+    pieces = [p for p in pieces if p.strip()] or [esc(label("choose", lang))]
     out = [TelegramMessage(p) for p in pieces]
     out[-1].keyboard = keyboard(message.buttons, payloads)
     return out
 
 
-def render(reply: BotReply, payloads: PayloadStore) -> list[TelegramMessage]:
-    return [piece for message in reply.messages for piece in render_message(message, payloads)]
+def render(reply: BotReply, payloads: PayloadStore, lang: str | None = None) -> list[TelegramMessage]:
+    """All Telegram messages of a reply; labels in `lang`, by default the reply's language."""
+    lang = lang or reply_language(reply)
+    return [piece for message in reply.messages for piece in render_message(message, payloads, lang)]

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from channels.conversation import Incoming
 from channels.canned import card_body
+from channels.labels import reply_language, web_labels
 from channels.limits import request_address
 from channels.replies import BotReply
 from channels.settings import ChannelSettings
@@ -51,10 +52,11 @@ class WebMessageIn(BaseModel):
 def to_web(reply: BotReply) -> dict[str, Any]:
     """What the page shows: each message's text (without the 依據 line when citations are listed),
     its title, citations and buttons."""
+    lang = reply_language(reply)
     return {
         "messages": [
             {
-                "text": card_body(m.text, m.citations, m.title) if m.kind == "kb_answer" else m.text,
+                "text": card_body(m.text, m.citations, m.title, lang) if m.kind == "kb_answer" else m.text,
                 "kind": m.kind,
                 "title": m.title,
                 "citations": m.citations,
@@ -64,6 +66,9 @@ def to_web(reply: BotReply) -> dict[str, Any]:
         ],
         "topic": reply.topic,
         "handoff": reply.handoff,
+        # The page's own texts (法源依據, 送出…) in the reply's language (channels/labels.py).
+        "language": lang,
+        "labels": web_labels(lang),
     }
 
 

@@ -4,7 +4,8 @@
 * push: an X-Line-Retry-Key seen before answers 409 (LINE's behaviour); a key that is not a UUID 400.
 * both: 1-5 messages, text <= 5,000 characters, quick reply <= 13 items with labels <= 20, postback data
   <= 300; a violation answers 400 with the reason (so a test sees what LINE would refuse).
-* rich menu: validate, create, upload content, set default, list, delete.
+* rich menu: validate, create, upload content, set default, list, delete; link one to a user and unlink
+  it (`user_rich_menus`: user id -> rich menu id).
 
 Failure modes, beside `fail_next` (any status, e.g. 429 "You have reached your monthly limit.", 403, 500):
 `stall_next` holds requests longer than the client waits and then handles them normally, as LINE does
@@ -83,6 +84,7 @@ class FakeLineApi(FakeServer):
         self.retry_keys: set[str] = set()
         self.rich_menus: dict[str, dict[str, Any]] = {}
         self.default_rich_menu: str | None = None
+        self.user_rich_menus: dict[str, str] = {}
         self.images: dict[str, tuple[str, bytes]] = {}
         self._stalls: list[tuple[Callable[[Recorded], bool], float]] = []
         self._stall_lock = threading.Lock()
@@ -158,6 +160,18 @@ class FakeLineApi(FakeServer):
             if match.group(1) not in self.images:
                 return 400, {"message": "An image has not been uploaded to the rich menu"}
             self.default_rich_menu = match.group(1)
+            return 200, {}
+        match = re.fullmatch(r"/v2/bot/user/(U[0-9a-f]{32})/richmenu/(richmenu-[0-9a-f]+)", r.path)
+        if r.method == "POST" and match:  # link a rich menu to one user
+            if match.group(2) not in self.rich_menus:
+                return 400, {"message": "richmenu not found"}
+            if match.group(2) not in self.images:
+                return 400, {"message": "An image has not been uploaded to the rich menu"}
+            self.user_rich_menus[match.group(1)] = match.group(2)
+            return 200, {}
+        match = re.fullmatch(r"/v2/bot/user/(U[0-9a-f]{32})/richmenu", r.path)
+        if r.method == "DELETE" and match:  # unlink: the user sees the default menu again
+            self.user_rich_menus.pop(match.group(1), None)
             return 200, {}
         match = re.fullmatch(r"/v2/bot/richmenu/(richmenu-[0-9a-f]+)", r.path)
         if r.method == "DELETE" and match:

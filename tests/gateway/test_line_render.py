@@ -187,7 +187,10 @@ class RecordingConversations:
     """Stands in for ConversationService: records what it was asked, answers with a recorded reply."""
 
     def __init__(self) -> None:
+        from channels.labels import ConversationLanguages
+
         self.asked: list[Incoming] = []
+        self.languages = ConversationLanguages()  # what the service knows of each sender's language
 
     async def handle(self, message: Incoming) -> BotReply:
         self.asked.append(message)

@@ -80,6 +80,9 @@ class RecordingConversations:
     """Stands in for ConversationService: remembers the messages, answers a fixed text."""
 
     def __init__(self) -> None:
+        from channels.labels import ConversationLanguages
+
+        self.languages = ConversationLanguages()  # what the service knows of each sender's language
         self.seen: list[Incoming] = []
 
     async def handle(self, message: Incoming) -> BotReply:

@@ -107,6 +107,9 @@ async def test_per_chat_processor_keeps_order_within_a_chat():
 
 class RecordingConversations:
     def __init__(self) -> None:
+        from channels.labels import ConversationLanguages
+
+        self.languages = ConversationLanguages()  # what the service knows of each sender's language
         self.asked: list[str] = []
 
     async def handle(self, message):

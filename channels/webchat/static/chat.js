@@ -14,6 +14,29 @@
   const chips = document.getElementById("chips");
   const form = document.getElementById("composer");
   const input = document.getElementById("input");
+  // The page's own texts; each reply brings them in the conversation's language (channels/labels.py).
+  let labels = {
+    legal_basis: "法源依據",
+    show_article_of: "看法條原文：{citation}",
+    retry: "再試一次",
+    web_typing: "小幫手正在查詢",
+    web_offline: "抱歉，連線失敗，訊息沒有送出。請檢查網路後再試一次；急需協助請撥 1955。",
+    web_placeholder: "請輸入您的問題",
+    web_send: "送出",
+    web_restart_confirm: "要清除這台裝置上的對話，重新開始嗎？",
+  };
+
+  function useLanguage(data) {
+    if (!data || !data.labels || typeof data.labels !== "object") return;
+    for (const key of Object.keys(labels)) {
+      if (typeof data.labels[key] === "string") labels[key] = data.labels[key];
+    }
+    if (typeof data.language === "string" && /^[a-z]{2}$/.test(data.language)) {
+      document.documentElement.lang = data.language === "zh" ? "zh-Hant-TW" : data.language;
+    }
+    input.placeholder = labels.web_placeholder;
+    document.getElementById("send").textContent = labels.web_send;
+  }
 
   function store(action) {
     try { return action(window.localStorage); } catch (err) { return null; }  // private mode, blocked storage
@@ -58,7 +81,7 @@
   }
 
   function addTyping() {
-    const node = el("div", "msg bot typing", "小幫手正在查詢");
+    const node = el("div", "msg bot typing", labels.web_typing);
     log.appendChild(node);
     scrollDown();
     return node;
@@ -76,11 +99,11 @@
     card.appendChild(el("div", "card-body", message.text));
     if (message.citations && message.citations.length) {
       const box = el("section", "citations");
-      box.appendChild(el("h3", null, "法源依據"));
+      box.appendChild(el("h3", null, labels.legal_basis));
       for (const citation of message.citations) {
         const button = el("button", "citation", "📖 " + citation);
         button.type = "button";
-        button.addEventListener("click", () => ask(articlePayload(citation, message.buttons), "看法條原文：" + citation));
+        button.addEventListener("click", () => ask(articlePayload(citation, message.buttons), labels.show_article_of.replace("{citation}", citation)));
         box.appendChild(button);
       }
       card.appendChild(box);
@@ -108,6 +131,7 @@
   }
 
   function renderReply(data) {
+    useLanguage(data);
     const buttons = [];
     let first = null;
     for (const message of data.messages || []) {
@@ -127,8 +151,8 @@
   }
 
   function addError(text) {
-    log.appendChild(el("div", "msg bot error", "抱歉，連線失敗，訊息沒有送出。請檢查網路後再試一次；急需協助請撥 1955。"));
-    showChips([{ title: "再試一次", payload: text }]);
+    log.appendChild(el("div", "msg bot error", labels.web_offline));
+    showChips([{ title: labels.retry, payload: text }]);
     scrollDown();
   }
 
@@ -189,7 +213,7 @@
   });
 
   document.getElementById("restart").addEventListener("click", () => {
-    if (!window.confirm("要清除這台裝置上的對話，重新開始嗎？")) return;
+    if (!window.confirm(labels.web_restart_confirm)) return;
     store((s) => s.removeItem(ID_KEY));
     userId = anonymousId();
     cursor = null;
