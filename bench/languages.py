@@ -200,6 +200,52 @@ def run_encoder(spec: str, kb: KnowledgeBase, settings, dev: dict[str, list[dict
                     typer.echo(f"    miss: {q['text'][:60]!r} -> {[h.id for h in hits]} (want {q['expect']})")
 
 
+def bot_report(kb: KnowledgeBase, dev: dict[str, list[dict]]) -> None:
+    """Every dev question through the action that answers it in a conversation held in its language
+    (actions.knowledge.answer_in_language, in process, on this bench's knowledge base): answered with an
+    entry, answered in the language (labourbot.language.detect of the answer), the right entry, and dead
+    ends (neither an answer nor entries to choose from)."""
+    from rasa_sdk.executor import CollectingDispatcher
+
+    import actions.knowledge as knowledge
+    from labourbot.language import detect
+
+    saved = knowledge.knowledge_base
+    knowledge.knowledge_base = lambda: kb  # type: ignore[assignment]
+    try:
+        typer.echo("\n== through the bot's answer (actions.knowledge.answer_in_language) ==")
+        head = f"{'lang':<5}{'n':>4}  {'answered':>9}{'in lang':>8}{'right':>7}{'options':>8}{'dead':>5}"
+        typer.echo(head)
+        typer.echo("-" * len(head))
+        for code, questions in dev.items():
+            answered = in_lang = right = options = dead = 0
+            for q in questions:
+                dispatcher = CollectingDispatcher()
+                knowledge.answer_in_language(dispatcher, q["text"], code)
+                metas = [(m.get("custom") or {}).get("meta") or {} for m in dispatcher.messages]
+                first = dispatcher.messages[0] if dispatcher.messages else {}
+                if metas and metas[0].get("kind") == "kb_answer":
+                    answered += 1
+                    entry = knowledge.any_entry(kb, metas[0].get("entry_id", ""), code)
+                    root = getattr(entry, "translates", "") or getattr(entry, "id", "")
+                    right += root == q["expect"]
+                    in_lang += detect(first.get("text") or "").lang == code
+                elif any("kb_entry" in (b.get("payload") or "") for m in dispatcher.messages
+                         for b in m.get("buttons") or []):
+                    options += 1
+                    in_lang += detect(first.get("text") or "").lang == code
+                else:
+                    dead += 1
+            n = len(questions)
+            typer.echo(f"{code:<5}{n:>4}  {answered / n:>9.3f}{in_lang / n:>8.3f}{right / n:>7.3f}"
+                       f"{options / n:>8.3f}{dead:>5}")
+        typer.echo("answered: an entry's answer; in lang: the reply (answer or the list of closest entries) is in "
+                   "the question's language; right: the answer is the expected entry; options: no confident "
+                   "answer, the closest entries offered (with 1955 and a person); dead: neither")
+    finally:
+        knowledge.knowledge_base = saved  # type: ignore[assignment]
+
+
 def tune(kb: KnowledgeBase, lang: LanguageIndex, questions: list[dict]) -> None:
     """Fusion of the language index (own scope) and the Chinese ranking's weight (prefer scope), on a grid.
 
@@ -280,8 +326,10 @@ def main(
         settings = config.settings(root, "use-m", entries)
         typer.echo("hit: the expected Chinese entry or its translation; dead: no hit in the first 5; "
                    "own: the language's entries only; prefer: merged with the Chinese entries")
-        for spec in encoders or ["use-m"]:
+        for i, spec in enumerate(encoders or ["use-m"]):
             run_encoder(spec, kb, settings, dev, misses, grid)
+            if i == 0:
+                bot_report(kb, dev)
 
 
 if __name__ == "__main__":
