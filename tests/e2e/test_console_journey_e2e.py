@@ -204,8 +204,10 @@ def test_first_admin_sees_the_day_and_turns_what_the_bot_missed_into_answers(fir
             unsure = group(page, UNSURE[0])
             expect(unsure).to_have_count(1)
             expect(unsure.locator(".line1 strong")).to_have_text("3 則")
-            target = unsure.locator("input[name=entry_id]").input_value()
-            assert target in entries, "the entry the bot offered first pre-fills the form"
+            assert unsure.locator("input[name=entry_id]").input_value() == "", "staff choose the entry"
+            target = unsure.locator("p.meta code").first.inner_text()  # the entry the bot offered first
+            assert target in entries
+            unsure.locator("input[name=entry_id]").fill(target)
             target_answer = entries[target].answer[:30]
             assert target_answer not in ask(env, ATTACHED)["text"], "not this entry's question yet"
             unsure.locator("textarea[name=text]").fill(ATTACHED)
