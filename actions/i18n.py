@@ -501,6 +501,116 @@ CATALOG: Dict[str, Dict[str, str]] = {
         "vi": "Mọi giờ làm vào {day} đều được tính: {total} giờ hôm đó.",
         "th": "ทุกชั่วโมงที่ทำงานใน{day}นับทั้งหมด: {total} ชั่วโมงในวันนั้น",
     },
+    # The campus quiz (actions/quiz.py; questions in quiz/questions.yml and quiz/questions_i18n.yml).
+    "quiz_intro": {
+        "zh": ("校園勞動權益小測驗開始！一共 {total} 題，點選答案或直接輸入 A、B、C、D。"
+               "每題答完都會說明法律依據，想停下來隨時按「結束測驗」。"),
+        "en": ("Labour rights quiz! {total} questions: tap an answer or type A, B, C or D. After each answer "
+               "you see the legal basis. To stop, tap \"End quiz\" at any time."),
+        "id": ("Kuis hak pekerja dimulai! Ada {total} soal: ketuk jawaban atau ketik A, B, C atau D. Setiap "
+               "jawaban disertai dasar hukumnya. Untuk berhenti, ketuk \"Selesai kuis\" kapan saja."),
+        "vi": ("Bắt đầu câu đố về quyền lao động! Có {total} câu: bấm đáp án hoặc gõ A, B, C, D. Sau mỗi câu "
+               "sẽ có căn cứ pháp lý. Muốn dừng, bấm \"Kết thúc\" bất cứ lúc nào."),
+        "th": ("เริ่มแบบทดสอบสิทธิแรงงาน! มีทั้งหมด {total} ข้อ แตะคำตอบหรือพิมพ์ A, B, C หรือ D "
+               "ตอบแต่ละข้อแล้วจะมีคำอธิบายทางกฎหมาย หากต้องการหยุด แตะ \"จบแบบทดสอบ\" ได้ทุกเมื่อ"),
+    },
+    "quiz_ask": {
+        "zh": "第 {number}／{total} 題：{question}",
+        "en": "Question {number}/{total}: {question}",
+        "id": "Soal {number}/{total}: {question}",
+        "vi": "Câu {number}/{total}: {question}",
+        "th": "ข้อ {number}/{total}: {question}",
+    },
+    "quiz_stale_button": {
+        "zh": "那是前面題目的按鈕喔，請回答目前這一題：",
+        "en": "That button belongs to an earlier question. Please answer this one:",
+        "id": "Tombol itu untuk soal sebelumnya. Silakan jawab soal ini:",
+        "vi": "Nút đó của câu trước. Vui lòng trả lời câu này:",
+        "th": "ปุ่มนั้นเป็นของข้อก่อนหน้า กรุณาตอบข้อนี้:",
+    },
+    "quiz_reask": {
+        "zh": "請回答 A、B、C 或 D（也可以輸入 1–4）；想離開請按「結束測驗」。",
+        "en": "Please answer A, B, C or D (or type 1-4). To leave, tap \"End quiz\".",
+        "id": "Silakan jawab A, B, C atau D (atau ketik 1-4). Untuk keluar, ketuk \"Selesai kuis\".",
+        "vi": "Vui lòng trả lời A, B, C hoặc D (hoặc gõ 1-4). Muốn thoát, bấm \"Kết thúc\".",
+        "th": "กรุณาตอบ A, B, C หรือ D (หรือพิมพ์ 1-4) หากต้องการออก แตะ \"จบแบบทดสอบ\"",
+    },
+    "quiz_restart": {
+        "zh": "好，重新開始一輪！",
+        "en": "OK, starting a new round!",
+        "id": "Baik, mulai babak baru!",
+        "vi": "Được, bắt đầu lượt mới!",
+        "th": "ได้เลย เริ่มรอบใหม่!",
+    },
+    "quiz_right": {
+        "zh": "✅ 答對了！", "en": "✅ Correct!", "id": "✅ Benar!", "vi": "✅ Đúng rồi!", "th": "✅ ถูกต้อง!",
+    },
+    "quiz_wrong": {
+        "zh": "❌ 答錯了，正確答案是 {letter}. {option}",
+        "en": "❌ Not quite. The right answer is {letter}. {option}",
+        "id": "❌ Kurang tepat. Jawaban yang benar {letter}. {option}",
+        "vi": "❌ Chưa đúng. Đáp án đúng là {letter}. {option}",
+        "th": "❌ ยังไม่ถูก คำตอบที่ถูกคือ {letter}. {option}",
+    },
+    "quiz_result_stopped": {
+        "zh": "測驗已結束。你回答了 {answered} 題，答對 {score} 題。",
+        "en": "The quiz has ended. You answered {answered} and got {score} right. ",
+        "id": "Kuis selesai. Anda menjawab {answered} soal, {score} benar. ",
+        "vi": "Câu đố đã kết thúc. Bạn trả lời {answered} câu, đúng {score} câu. ",
+        "th": "จบแบบทดสอบแล้ว คุณตอบ {answered} ข้อ ถูก {score} ข้อ ",
+    },
+    "quiz_result_finished": {
+        "zh": "測驗結束！你答對 {score}／{total} 題。",
+        "en": "Quiz over! You got {score}/{total} right. ",
+        "id": "Kuis selesai! Anda benar {score}/{total} soal. ",
+        "vi": "Hết câu đố! Bạn đúng {score}/{total} câu. ",
+        "th": "จบแบบทดสอบ! คุณตอบถูก {score}/{total} ข้อ ",
+    },
+    "quiz_comment_perfect": {
+        "zh": "全部答對，太厲害了！打工求職時也記得保護自己 💪",
+        "en": "All correct, well done! Remember to protect yourself at work too 💪",
+        "id": "Semua benar, hebat! Tetap lindungi diri Anda saat bekerja 💪",
+        "vi": "Đúng hết, giỏi quá! Khi đi làm nhớ tự bảo vệ mình nhé 💪",
+        "th": "ถูกทุกข้อ เก่งมาก! เวลาทำงานอย่าลืมปกป้องตัวเองด้วย 💪",
+    },
+    "quiz_comment_good": {
+        "zh": "很不錯！對勞動權益已經有基本的認識。",
+        "en": "Very good! You already know the basics of your labour rights.",
+        "id": "Bagus! Anda sudah paham dasar-dasar hak pekerja.",
+        "vi": "Rất tốt! Bạn đã hiểu cơ bản về quyền lao động.",
+        "th": "ดีมาก! คุณรู้เรื่องสิทธิแรงงานพื้นฐานแล้ว",
+    },
+    "quiz_comment_more": {
+        "zh": "可以再多了解一點：打工前先確認薪資、工時和保險，遇到要先付錢或交證件的工作要提高警覺。",
+        "en": ("Worth learning a bit more: check the pay, hours and insurance before you start, and be "
+               "careful with jobs that ask you to pay first or hand over your documents."),
+        "id": ("Ada baiknya belajar lagi: pastikan gaji, jam kerja dan asuransi sebelum mulai, dan waspadai "
+               "pekerjaan yang meminta Anda membayar dulu atau menyerahkan dokumen."),
+        "vi": ("Nên tìm hiểu thêm: trước khi làm hãy hỏi rõ lương, giờ làm và bảo hiểm, cẩn thận với việc "
+               "bắt nộp tiền trước hay giao giấy tờ."),
+        "th": ("ควรเรียนรู้เพิ่มอีกนิด: ก่อนเริ่มงานให้ตรวจสอบค่าจ้าง เวลาทำงาน และประกัน "
+               "ระวังงานที่ให้จ่ายเงินก่อนหรือให้ส่งมอบเอกสาร"),
+    },
+    "quiz_result_tail": {
+        "zh": "\n有問題隨時問我，或撥 1955 勞工諮詢專線。",
+        "en": "\nAsk me anything, or call 1955 (free, 24 hours, with interpreters).",
+        "id": "\nTanyakan apa saja kepada saya, atau telepon 1955 (gratis, 24 jam, ada penerjemah).",
+        "vi": "\nCứ hỏi tôi bất cứ lúc nào, hoặc gọi 1955 (miễn phí, 24 giờ, có phiên dịch).",
+        "th": "\nถามฉันได้ทุกเมื่อ หรือโทร 1955 (ฟรี 24 ชั่วโมง มีล่าม)",
+    },
+    "quiz_late": {
+        "zh": "這一輪測驗已經結束了。要再挑戰一次嗎？",
+        "en": "This round of the quiz has already ended. Want to try again?",
+        "id": "Babak kuis ini sudah selesai. Mau coba lagi?",
+        "vi": "Lượt câu đố này đã kết thúc. Bạn muốn thử lại không?",
+        "th": "แบบทดสอบรอบนี้จบไปแล้ว อยากลองอีกครั้งไหม",
+    },
+    "quiz_stop_button": {
+        "zh": "結束測驗", "en": "End quiz", "id": "Selesai kuis", "vi": "Kết thúc", "th": "จบแบบทดสอบ",
+    },
+    "quiz_again_button": {
+        "zh": "再玩一次", "en": "Play again", "id": "Main lagi", "vi": "Chơi lại", "th": "เล่นอีกครั้ง",
+    },
 }
 
 # Questions offered on the greeting of a non-Chinese conversation: tapping one sends it as a message,

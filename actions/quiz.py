@@ -11,13 +11,16 @@ flowchart TD
 ```
 
 The quiz logic (questions, reading answers, grading) is in quiz/; the round lives in slots
-quiz_order (question ids), quiz_index (questions answered) and quiz_score.
+quiz_order (question ids), quiz_index (questions answered) and quiz_score. Texts, questions and buttons
+follow the conversation's language (slot `language`, actions/i18n.py; the questions' translations in
+quiz/questions_i18n.yml); answers (A-D, 1-4, button payloads) are the same in every language.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -26,11 +29,74 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 import quiz
+from actions import i18n
 from actions.replies import button, say
 from labourbot.buttons import START_QUIZ, choose_topic
 
 DONE = "done"
-STOP_BUTTON = button("結束測驗", "/quiz_stop")
+ZH = "zh"
+STOP_PAYLOAD = "/quiz_stop"
+STOP_BUTTON = button("結束測驗", STOP_PAYLOAD)
+# Typed ways to stop in the other languages (quiz.wants_to_stop knows Chinese and English).
+_STOP_OTHER = re.compile(r"\b(berhenti|selesai|keluar|dừng|thôi|kết thúc|thoát)\b|หยุด|เลิกเล่น|พอแล้ว", re.I)
+# One answer letter or number standing alone in a sentence in another language ("saya pilih B", "tôi chọn 3").
+_LONE_CHOICE = re.compile(r"(?<![\w$])([A-D]|[1-4])(?![\w$]|[.,]\d)")
+
+
+def _meta(lang: str) -> Dict[str, str]:
+    """The reply's language for the channels' own labels; none for Chinese, as before."""
+    return {} if lang == ZH else {"language": lang}
+
+
+def _stop_button(lang: str) -> Dict[str, Any]:
+    return button(i18n.text("quiz_stop_button", lang), STOP_PAYLOAD)
+
+
+def ask_text(q: quiz.Question, number: int, total: int, lang: str) -> str:
+    """The question with its options (quiz.ask_text in Chinese, byte for byte)."""
+    lines = [i18n.text("quiz_ask", lang, number=number, total=total, question=q.question)]
+    lines += [f"{letter}. {option}" for letter, option in zip(quiz.LETTERS, q.options)]
+    return "\n".join(lines)
+
+
+def feedback_text(result: quiz.Grade, lang: str) -> str:
+    """Right or wrong, the explanation and the (Chinese) citations (quiz.Grade.feedback in Chinese)."""
+    q = result.question
+    head = i18n.text("quiz_right", lang) if result.correct else \
+        i18n.text("quiz_wrong", lang, letter=q.answer, option=q.option_text(q.answer))
+    return f"{head}\n{q.explanation}\n{i18n.text('basis', lang)}{'、'.join(q.citations)}"
+
+
+def result_text(score: int, answered: int, total: int, lang: str) -> str:
+    """The score and a comment (quiz.result_text in Chinese)."""
+    if answered < total:
+        head = i18n.text("quiz_result_stopped", lang, answered=answered, score=score)
+    else:
+        head = i18n.text("quiz_result_finished", lang, score=score, total=total)
+    ratio = score / total if total else 0
+    if answered == total and score == total:
+        comment = i18n.text("quiz_comment_perfect", lang)
+    elif ratio >= 0.7:
+        comment = i18n.text("quiz_comment_good", lang)
+    else:
+        comment = i18n.text("quiz_comment_more", lang)
+    return f"{head}{comment}{i18n.text('quiz_result_tail', lang)}"
+
+
+def read_choice(text: str, q: quiz.Question, lang: str) -> Optional[str]:
+    """The letter a typed answer means: quiz.parse_choice in every language, and in another language also
+    a lone letter or number in a sentence ("saya pilih B")."""
+    found = quiz.parse_choice(text, q)
+    if found or lang == ZH:
+        return found
+    lone = {m.upper() for m in _LONE_CHOICE.findall(text or "")}
+    if len(lone) == 1:
+        return quiz.parse_choice(lone.pop())
+    return None
+
+
+def wants_to_stop(text: str, lang: str) -> bool:
+    return quiz.wants_to_stop(text) or (lang != ZH and bool(_STOP_OTHER.search(text or "")))
 
 
 def _int(value: Any) -> int:
@@ -63,9 +129,10 @@ class ActionStartQuiz(Action):
         return "action_start_quiz"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
-        say(dispatcher, f"校園勞動權益小測驗開始！一共 {quiz.ROUND_SIZE} 題，點選答案或直接輸入 A、B、C、D。"
-            "每題答完都會說明法律依據，想停下來隨時按「結束測驗」。", topic="part_time_students", kind="quiz_intro")
-        return start_events() + [FollowupAction("quiz_form")]
+        lang = i18n.language_of(tracker)
+        say(dispatcher, i18n.text("quiz_intro", lang, total=quiz.ROUND_SIZE), topic="part_time_students",
+            kind="quiz_intro", **_meta(lang))
+        return i18n.language_events(tracker) + start_events() + [FollowupAction("quiz_form")]
 
 
 class ActionAskQuizChoice(Action):
@@ -78,11 +145,12 @@ class ActionAskQuizChoice(Action):
         order, index, _ = _round(tracker)
         if index >= len(order):
             return []
-        q = quiz.question(order[index])
+        lang = i18n.language_of(tracker)
+        q = quiz.localized(order[index], lang)
         buttons = [button(f"{letter}. {option}", answer_payload(letter, q.id))
-                   for letter, option in zip(quiz.LETTERS, q.options)] + [STOP_BUTTON]
-        say(dispatcher, quiz.ask_text(q, index + 1, len(order)), buttons=buttons, topic="part_time_students",
-            kind="quiz_question", question_id=q.id, number=index + 1, total=len(order))
+                   for letter, option in zip(quiz.LETTERS, q.options)] + [_stop_button(lang)]
+        say(dispatcher, ask_text(q, index + 1, len(order), lang), buttons=buttons, topic="part_time_students",
+            kind="quiz_question", question_id=q.id, number=index + 1, total=len(order), **_meta(lang))
         return []
 
 
@@ -105,29 +173,30 @@ class ValidateQuizForm(FormValidationAction):
         order, index, score = _round(tracker)
         if not order or index >= len(order):
             return {"quiz_choice": DONE}
-        q = quiz.question(order[index])
+        lang = i18n.language_of(tracker)
+        q = quiz.localized(order[index], lang)
         entities = {e.get("entity"): e.get("value") for e in tracker.latest_message.get("entities") or []}
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = str(value or "")
         if intent == "quiz_answer" and entities.get("question") and entities["question"] != q.id:
-            say(dispatcher, "那是前面題目的按鈕喔，請回答目前這一題：", kind="quiz_reask")
+            say(dispatcher, i18n.text("quiz_stale_button", lang), kind="quiz_reask", **_meta(lang))
             return {"quiz_choice": None}
         choice = quiz.parse_choice(str(entities.get("choice") or "")) if intent == "quiz_answer" else None
-        choice = choice or quiz.parse_choice(text, q) or ""
+        choice = choice or read_choice(text, q, lang) or ""
         if not choice:
-            if intent == "quiz_stop" or quiz.wants_to_stop(text):
+            if intent == "quiz_stop" or wants_to_stop(text, lang):
                 return {"quiz_choice": DONE}
             if intent == "start_quiz":
-                say(dispatcher, "好，重新開始一輪！", kind="quiz_intro")
+                say(dispatcher, i18n.text("quiz_restart", lang), kind="quiz_intro", **_meta(lang))
                 return {"quiz_order": quiz.new_round(), "quiz_index": 0, "quiz_score": 0, "quiz_choice": None}
-            say(dispatcher, "請回答 A、B、C 或 D（也可以輸入 1–4）；想離開請按「結束測驗」。",
-                buttons=[STOP_BUTTON], kind="quiz_reask")
+            say(dispatcher, i18n.text("quiz_reask", lang), buttons=[_stop_button(lang)], kind="quiz_reask",
+                **_meta(lang))
             return {"quiz_choice": None}
         result = quiz.grade(q, choice)
         score += int(result.correct)
         index += 1
-        say(dispatcher, result.feedback, citations=list(q.citations), topic="part_time_students",
-            kind="quiz_feedback", question_id=q.id, correct=result.correct)
+        say(dispatcher, feedback_text(result, lang), citations=list(q.citations), topic="part_time_students",
+            kind="quiz_feedback", question_id=q.id, correct=result.correct, **_meta(lang))
         return {"quiz_index": index, "quiz_score": score,
                 "quiz_choice": DONE if index >= len(order) else None}
 
@@ -140,10 +209,13 @@ class ActionQuizResult(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         order, answered, score = _round(tracker)
-        say(dispatcher, quiz.result_text(score, answered, len(order) or quiz.ROUND_SIZE),
-            buttons=[button("再玩一次", START_QUIZ), button("求職防騙須知", choose_topic("job_scam"))],
+        lang = i18n.language_of(tracker)
+        buttons = [button(i18n.text("quiz_again_button", lang), START_QUIZ)]
+        if lang == ZH:  # the topic menus speak Chinese only (docs/languages.md)
+            buttons.append(button("求職防騙須知", choose_topic("job_scam")))
+        say(dispatcher, result_text(score, answered, len(order) or quiz.ROUND_SIZE, lang), buttons=buttons,
             topic="part_time_students", kind="quiz_result", score=score, answered=answered,
-            total=len(order) or quiz.ROUND_SIZE)
+            total=len(order) or quiz.ROUND_SIZE, **_meta(lang))
         return [SlotSet("quiz_choice", None), SlotSet("quiz_order", None), SlotSet("quiz_index", None),
                 SlotSet("quiz_score", None)]
 
@@ -155,6 +227,8 @@ class ActionQuizLate(Action):
         return "action_quiz_late"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
-        say(dispatcher, "這一輪測驗已經結束了。要再挑戰一次嗎？", buttons=[button("再玩一次", "/start_quiz")],
-            topic="part_time_students", kind="quiz_late")
+        lang = i18n.language_of(tracker)
+        say(dispatcher, i18n.text("quiz_late", lang), buttons=[button(i18n.text("quiz_again_button", lang),
+                                                                       START_QUIZ)],
+            topic="part_time_students", kind="quiz_late", **_meta(lang))
         return []

@@ -118,9 +118,9 @@ def route(text: str, intent: str, confidence: float) -> Route:
         return Route("calculate", "" if intent == "calculate" else "asks to calculate")
     if intent == "calculate":
         return Route(KB_INTENT, "a question that mentions an amount, not a request to calculate")
-    if intent in TOOLS - {"calculate"} and _in_other_language(text):
-        # job search, scam check and quiz speak Chinese; translated entries answer (the calculators speak
-        # the five languages: actions/calculators.py)
+    if intent in TOOLS - {"calculate", "start_quiz"} and _in_other_language(text):
+        # job search and scam check speak Chinese; translated entries answer (the calculators and the quiz
+        # speak the five languages: actions/calculators.py, actions/quiz.py)
         return Route(KB_INTENT, "a tool asked for in another language")
     if intent in SERVICE_WORDS and not SERVICE_WORDS[intent].search(text):
         return Route(KB_INTENT, "a service predicted without the request's words")

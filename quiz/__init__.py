@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
@@ -19,6 +19,9 @@ import yaml
 from labourbot.textnorm import normalize
 
 QUESTIONS_FILE = Path(__file__).resolve().parent / "questions.yml"
+# The same questions in the other languages the bot speaks (docs/languages.md): texts only.
+TRANSLATIONS_FILE = Path(__file__).resolve().parent / "questions_i18n.yml"
+TRANSLATED_LANGUAGES: tuple[str, ...] = ("en", "id", "vi", "th")
 LETTERS = "ABCD"
 QUOTA: dict[str, int] = {"scam": 2, "discrimination": 2, "part_time": 2, "min_wage": 2, "insurance": 2}
 ROUND_SIZE = sum(QUOTA.values())
@@ -79,6 +82,42 @@ def question(qid: str) -> Question:
         if q.id == qid:
             return q
     raise KeyError(qid)
+
+
+@dataclass(frozen=True)
+class Translation:
+    question: str
+    options: tuple[str, ...]
+    explanation: str
+
+
+def _load_translations(path: Path) -> dict[str, dict[str, Translation]]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    found: dict[str, dict[str, Translation]] = {}
+    for qid, langs in raw.items():
+        found[str(qid)] = {}
+        for lang, item in (langs or {}).items():
+            options = tuple(str(o) for o in item["options"])
+            if len(options) != 4:
+                raise ValueError(f"questions_i18n.yml {qid} {lang}: need 4 options")
+            found[str(qid)][str(lang)] = Translation(str(item["question"]), options, str(item["explanation"]))
+    return found
+
+
+@lru_cache(maxsize=1)
+def translations() -> dict[str, dict[str, Translation]]:
+    """Question id -> language -> its texts (questions_i18n.yml)."""
+    return _load_translations(TRANSLATIONS_FILE)
+
+
+def localized(qid: str, lang: str | None) -> Question:
+    """Question `qid` with its texts in `lang` (same id, answer letter and citations); the Chinese question
+    for Chinese, an unknown language or a question not translated."""
+    q = question(qid)
+    found = translations().get(qid, {}).get(lang or "")
+    if found is None:
+        return q
+    return replace(q, question=found.question, options=found.options, explanation=found.explanation)
 
 
 def new_round(rng: random.Random | None = None) -> list[str]:
