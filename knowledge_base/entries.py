@@ -7,7 +7,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 TOPICS: tuple[str, ...] = (
     "wages", "overtime", "working_hours", "leave", "annual_leave", "termination_severance",
@@ -254,6 +254,40 @@ def squash(text: str) -> str:
     return "".join(text.split())
 
 
+def shape_problems(e: Entry, where: str, answer_range: tuple[int, int]) -> list[str]:
+    """The rules of an entry's form, shared by the Chinese and the translated entries: questions,
+    answer length, audience, date."""
+    problems = []
+    lo, hi = QUESTIONS_RANGE
+    if not lo <= len(e.questions) <= hi:
+        problems.append(f"{where}: {len(e.questions)} questions (need {lo}-{hi})")
+    if len(set(e.questions)) != len(e.questions):
+        problems.append(f"{where}: repeated question")
+    lo, hi = answer_range
+    if not lo <= len(e.answer) <= hi:
+        problems.append(f"{where}: answer has {len(e.answer)} characters (need {lo}-{hi})")
+    if not e.audience or any(a not in AUDIENCES for a in e.audience):
+        problems.append(f"{where}: audience {list(e.audience)} must be a non-empty subset of {AUDIENCES}")
+    if e.updated is None:
+        problems.append(f"{where}: missing or invalid 'updated' date")
+    return problems
+
+
+def citation_problems(e: Entry, where: str, article_texts: Mapping[str, str] | None,
+                      allowed: Sequence[str] | None = None, allowed_from: str = "") -> list[str]:
+    """Each citation canonical, among `allowed` when given (a translation cites its Chinese entry's), and
+    in the official texts when they are given."""
+    problems = []
+    for c in e.citations:
+        if not _CITATION.match(c):
+            problems.append(f"{where}: citation {c!r} is not canonical (e.g. 勞動基準法第24條)")
+        elif allowed is not None and c not in allowed:
+            problems.append(f"{where}: citation {c!r} is not among {allowed_from}'s citations")
+        elif article_texts is not None and c not in article_texts:
+            problems.append(f"{where}: citation {c!r} not found in the official texts")
+    return problems
+
+
 def validate_entries(
     entry_set: EntrySet,
     article_texts: Mapping[str, str] | None = None,
@@ -281,23 +315,8 @@ def validate_entries(
             problems.append(f"{where}: missing title")
         if e.topic not in TOPICS:
             problems.append(f"{where}: topic {e.topic!r} is not in the topic vocabulary")
-        lo, hi = QUESTIONS_RANGE
-        if not lo <= len(e.questions) <= hi:
-            problems.append(f"{where}: {len(e.questions)} questions (need {lo}-{hi})")
-        if len(set(e.questions)) != len(e.questions):
-            problems.append(f"{where}: repeated question")
-        lo, hi = ANSWER_RANGE
-        if not lo <= len(e.answer) <= hi:
-            problems.append(f"{where}: answer has {len(e.answer)} characters (need {lo}-{hi})")
-        if not e.audience or any(a not in AUDIENCES for a in e.audience):
-            problems.append(f"{where}: audience {list(e.audience)} must be a non-empty subset of {AUDIENCES}")
-        if e.updated is None:
-            problems.append(f"{where}: missing or invalid 'updated' date")
-        for c in e.citations:
-            if not _CITATION.match(c):
-                problems.append(f"{where}: citation {c!r} is not canonical (e.g. 勞動基準法第24條)")
-            elif article_texts is not None and c not in article_texts:
-                problems.append(f"{where}: citation {c!r} not found in the official texts")
+        problems += shape_problems(e, where, ANSWER_RANGE)
+        problems += citation_problems(e, where, article_texts)
         for ev in e.evidence:
             if ev.citation not in e.citations:
                 problems.append(f"{where}: evidence cites {ev.citation!r}, which is not in citations")

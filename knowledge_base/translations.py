@@ -14,17 +14,17 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from .entries import (
-    AUDIENCES,
     HOTLINES,
     MAX_QUOTE_CHARS,
     MINIMUM_WAGE_AMOUNTS,
-    QUESTIONS_RANGE,
     TOPICS,
     Entry,
     EntryError,
     EntrySet,
+    citation_problems,
     fingerprint_files,
     parse_entry_file,
+    shape_problems,
     squash,
 )
 
@@ -33,7 +33,6 @@ LANG_DIR = "lang"  # under the entries folder
 # Answers in these languages run longer than the Chinese 80-400 characters (Thai and Vietnamese most).
 TRANSLATED_ANSWER_RANGE = (40, 1600)
 _TRANSLATED_ID = re.compile(r"^(en|id|vi|th)-[a-z0-9][a-z0-9_.-]*$")
-_CITATION = re.compile(r"^\S+?第\d+條(?:之\d+)?$")
 
 
 @dataclass
@@ -276,25 +275,9 @@ def validate_translations(
             problems.append(f"{where}: topic {e.topic!r} differs from {base.id}'s topic {base.topic!r}")
         if not e.title:
             problems.append(f"{where}: missing title")
-        lo, hi = QUESTIONS_RANGE
-        if not lo <= len(e.questions) <= hi:
-            problems.append(f"{where}: {len(e.questions)} questions (need {lo}-{hi})")
-        if len(set(e.questions)) != len(e.questions):
-            problems.append(f"{where}: repeated question")
-        lo, hi = TRANSLATED_ANSWER_RANGE
-        if not lo <= len(e.answer) <= hi:
-            problems.append(f"{where}: answer has {len(e.answer)} characters (need {lo}-{hi})")
-        if not e.audience or any(a not in AUDIENCES for a in e.audience):
-            problems.append(f"{where}: audience {list(e.audience)} must be a non-empty subset of {AUDIENCES}")
-        if e.updated is None:
-            problems.append(f"{where}: missing or invalid 'updated' date")
-        for c in e.citations:
-            if not _CITATION.match(c):
-                problems.append(f"{where}: citation {c!r} is not canonical (e.g. 勞動基準法第24條)")
-            elif base is not None and c not in base.citations:
-                problems.append(f"{where}: citation {c!r} is not among {base.id}'s citations")
-            elif article_texts is not None and c not in article_texts:
-                problems.append(f"{where}: citation {c!r} not found in the official texts")
+        problems += shape_problems(e, where, TRANSLATED_ANSWER_RANGE)
+        problems += citation_problems(e, where, article_texts, base.citations if base is not None else None,
+                                      base.id if base is not None else "")
         for ev in e.evidence:
             if ev.citation not in e.citations:
                 problems.append(f"{where}: evidence cites {ev.citation!r}, which is not in citations")
