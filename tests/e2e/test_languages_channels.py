@@ -5,8 +5,6 @@ language on the case (docs/languages.md)."""
 
 from __future__ import annotations
 
-import asyncio
-import io
 import json
 import re
 import uuid
@@ -17,16 +15,13 @@ import pytest
 from fakes.fake_line import PUSH, REPLY
 from fakes.fake_telegram import params, visible_text
 from fakes.payloads import line_body, line_event, line_user, sign, telegram_button, telegram_chat, telegram_text
-from fakes.secrets import LINE_SECRET, LINE_TOKEN, TELEGRAM_SECRET
-from PIL import Image
+from fakes.secrets import LINE_SECRET, TELEGRAM_SECRET
 
 from actions.i18n import CATALOG
 from cases.config import CaseSettings
 from cases.db import CaseStore
 from cases.models import Case
-from channels import richmenu
 from channels.labels import label
-from channels.settings import ChannelSettings
 from labourbot.buttons import REQUEST_HUMAN
 from labourbot.language import detect
 
@@ -252,27 +247,3 @@ def test_the_labels_of_an_answer_in_chinese_stay_chinese(channel_gateway, line_a
     card = next(m for m in messages if m["type"] == "flex")
     shown = json.dumps(card["contents"], ensure_ascii=False)
     assert "法源依據" in shown and "勞動法令小幫手" in shown and "Legal basis" not in shown
-
-
-
-
-def test_a_line_users_rich_menu_follows_the_conversations_language(channel_gateway, line_api, fake_line,
-                                                                    monkeypatch):
-    monkeypatch.setenv("LINE_CHANNEL_ACCESS_TOKEN", LINE_TOKEN)
-    monkeypatch.setenv("LINE_API_BASE", fake_line.url)
-    monkeypatch.setenv("LINE_DATA_API_BASE", fake_line.url)
-    image = io.BytesIO()
-    Image.new("RGB", (richmenu.WIDTH, richmenu.HEIGHT), "#00695C").save(image, format="PNG", compress_level=1)
-    menus = asyncio.run(richmenu.setup_rich_menus(ChannelSettings(),
-                                                  {lang: image.getvalue() for lang in ("zh", "en", "vi")}))
-    user = line_user()
-    line_send(channel_gateway, line_api, user, "Can my employer keep my passport and my ARC card?",
-              until=lambda sent: any(m["type"] == "flex" for m in sent))
-    line_api.wait_for(lambda r: r.path.startswith(f"/v2/bot/user/{user}/richmenu"), timeout=30)
-    assert fake_line.user_rich_menus[user] == menus["en"]
-    line_send(channel_gateway, line_api, user, "ok")  # says nothing about the language: no call
-    line_send(channel_gateway, line_api, user, "老闆可以扣留我的護照和居留證嗎？這樣合法嗎")
-    line_api.wait_for(lambda r: r.path == f"/v2/bot/user/{user}/richmenu" and r.method == "DELETE", timeout=30)
-    assert user not in fake_line.user_rich_menus  # back on the default (Chinese) menu
-    calls = [r for r in line_api.requests if r.path.startswith(f"/v2/bot/user/{user}/richmenu")]
-    assert len(calls) == 2, [(r.method, r.path) for r in calls]  # once per change, never per message
