@@ -10,16 +10,13 @@ from typing import AsyncIterator
 
 import httpx
 import pytest
+from fakes.gateway import in_process_gateway
 from sqlalchemy import select
 
 from cases import booking as bk
 from cases import followup as fu
 from cases.models import AuditEvent, OutboxMessage, utcnow
 from cases.office_hours import TAIPEI
-from channels.app import create_app
-from channels.settings import ChannelSettings
-from cli.serve import free_port
-from labourbot.config import Settings
 
 pytestmark = pytest.mark.cases
 
@@ -32,11 +29,8 @@ async def client(monkeypatch, case_db_url, case_store, tmp_path) -> AsyncIterato
     monkeypatch.setenv("DATABASE_URL", case_db_url)
     monkeypatch.setenv("LABOURBOT_CONSOLE_SECRET", SECRET)
     monkeypatch.setenv("LABOURBOT_CONSOLE_COOKIE_SECURE", "false")
-    settings = Settings(_env_file=None, rasa_url=f"http://127.0.0.1:{free_port()}", data_dir=tmp_path)
-    app = create_app(settings, ChannelSettings(_env_file=None))
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as c:
-            yield c
+    async with in_process_gateway(tmp_path) as (_app, c):
+        yield c
 
 
 async def login(client: httpx.AsyncClient, name: str, password: str) -> str:
