@@ -102,6 +102,7 @@ async def test_a_crash_after_the_push_is_not_shown_twice(case_store, settings, c
     """Worker A pushes and dies before marking the row sent; after the lease, worker B pushes again with
     the same X-Line-Retry-Key, LINE answers 409, and the row is marked sent: one message reached LINE."""
     settings.telegram_staff_chat_id = ""
+    settings.outbox_lease_s = 60.0  # the fixture's 2 s lease can run out on a loaded machine before the re-claim
     new_case(case_store)
     [claimed] = worker.claim()  # expands the staff row and leases the LINE one
     await worker.sender.send(claimed.message)  # ... and the process is killed here (no mark_sent)
