@@ -27,7 +27,9 @@ from cases.service import CaseDraft, TranscriptLine, open_case
 from cli.serve import free_port
 from labourbot.config import PROJECT_ROOT
 
-pytestmark = [pytest.mark.e2e, pytest.mark.cases]
+# First run means the embedded defaults: the SQLite case store in the data folder, whatever DATABASE_URL
+# says (so these are not among the `cases` tests .ci/run repeats on PostgreSQL).
+pytestmark = pytest.mark.e2e
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -95,8 +97,9 @@ def first_run(tmp_path_factory) -> Iterator[tuple[Serve, dict[str, str], Path, i
     data.mkdir()
     port = free_port()
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("LABOURBOT_", "LINE_", "TELEGRAM_")) and key != "DATABASE_URL"}
-    env.update(LABOURBOT_DATA_DIR=str(data), LABOURBOT_GATEWAY_PORT=str(port),
+           if not key.startswith(("LABOURBOT_", "LINE_", "TELEGRAM_"))}
+    env.update(DATABASE_URL="",  # blank: the data folder's SQLite, also for commands run with os.environ
+               LABOURBOT_DATA_DIR=str(data), LABOURBOT_GATEWAY_PORT=str(port),
                LABOURBOT_RASA_PORT=str(free_port()), LABOURBOT_ACTION_PORT=str(free_port()),
                LABOURBOT_CONSOLE_SECRET="", PYTHONUNBUFFERED="1")  # blank beats a developer's .env
     _prepare_knowledge_base(data, env)
@@ -133,7 +136,7 @@ def test_a_fresh_serve_shows_how_to_make_the_first_admin_who_logs_in_over_http_o
     assert made.returncode == 0, made.stderr
     password = next(line.split("：", 1)[1].strip() for line in made.stdout.splitlines() if "初始密碼" in line)
 
-    store = CaseStore(CaseSettings(_env_file=None, data_dir=data))  # type: ignore[call-arg]
+    store = CaseStore(CaseSettings(_env_file=None, data_dir=data, database_url=""))  # type: ignore[call-arg]
     try:
         with store.session() as s:
             case_id = open_case(s, CaseDraft(sender="webchat:first-run", topic="overtime", summary="老闆不給加班費",

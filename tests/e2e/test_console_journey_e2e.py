@@ -35,7 +35,9 @@ from labourbot.config import PROJECT_ROOT, DataSettings
 from test_analytics_e2e import cell, kinds, labourbot, prepare_knowledge_base, wait_for_events
 from test_console_first_run_e2e import CHROMIUM, CHROMIUM_ARGS, START_TIMEOUT_S, Serve, _run_printed
 
-pytestmark = [pytest.mark.e2e, pytest.mark.cases]
+# First run means the embedded defaults: the SQLite case store in the data folder, whatever DATABASE_URL
+# says (so these are not among the `cases` tests .ci/run repeats on PostgreSQL).
+pytestmark = pytest.mark.e2e
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 KB_QUESTION = "加班費怎麼算"
@@ -59,8 +61,9 @@ def first_run_stack(tmp_path_factory) -> Iterator[tuple[Serve, dict[str, str], P
     data.mkdir()
     port = free_port()
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("LABOURBOT_", "LINE_", "TELEGRAM_")) and key != "DATABASE_URL"}
-    env.update(LABOURBOT_DATA_DIR=str(data), LABOURBOT_GATEWAY_PORT=str(port),
+           if not key.startswith(("LABOURBOT_", "LINE_", "TELEGRAM_"))}
+    env.update(DATABASE_URL="",  # blank: the data folder's SQLite, also for commands run with os.environ
+               LABOURBOT_DATA_DIR=str(data), LABOURBOT_GATEWAY_PORT=str(port),
                LABOURBOT_RASA_PORT=str(free_port()), LABOURBOT_ACTION_PORT=str(free_port()),
                LABOURBOT_CONSOLE_SECRET="", LABOURBOT_KB_REFRESH_S="0", LABOURBOT_ADDRESS_BURST="1000",
                PYTHONUNBUFFERED="1")  # a blank secret beats a developer's .env
@@ -136,7 +139,7 @@ def test_first_admin_sees_the_day_and_turns_what_the_bot_missed_into_answers(fir
     # ---- a scripted day, and the same day in `labourbot stats --json` ----
     sent = scripted_day(url)
     total = sent["rest"] + sent["web"]
-    store = CaseStore(CaseSettings(_env_file=None, data_dir=data))  # type: ignore[call-arg]
+    store = CaseStore(CaseSettings(_env_file=None, data_dir=data, database_url=""))  # type: ignore[call-arg]
     try:
         wait_for_events(store, total)
         with store.read() as s:  # every unsure question and the 沒幫助 tap are queued
@@ -248,7 +251,7 @@ def test_first_admin_sees_the_day_and_turns_what_the_bot_missed_into_answers(fir
         finally:
             browser.close()
 
-    store = CaseStore(CaseSettings(_env_file=None, data_dir=data))  # type: ignore[call-arg]
+    store = CaseStore(CaseSettings(_env_file=None, data_dir=data, database_url=""))  # type: ignore[call-arg]
     try:
         with store.read() as s:
             [status] = s.scalars(select(KBDraft.status)).all()
