@@ -93,7 +93,7 @@ system-deps:
 
 test: system-deps install-test train
 	$(MAKE) --no-print-directory validate nlu-eval conversation-eval
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=25  # the slowest tests in the log: where CI time goes
 
 bench: install-test train
 	$(PY) bench/ask_latency.py
