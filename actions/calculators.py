@@ -302,14 +302,29 @@ def prefill_slots(kind: str, values: CalcValues, on: date) -> tuple[Dict[str, An
     return slots, said
 
 
+# 勞動基準法第30條第1項: 正常工作時間，每日不得超過八小時.
+NORMAL_DAILY_HOURS = 8
+
+
+def suggests_overtime(values: CalcValues) -> bool:
+    """Hours that could earn overtime pay: stated overtime hours, hours on a rest day, holiday or regular
+    day off, or a day's total past the normal 8 hours. 「每天只排4小時」 (fewer hours) is not overtime."""
+    if values.hours:
+        return True
+    if not values.total_hours:
+        return False
+    return (values.day_type not in (None, "weekday")) or values.total_hours > NORMAL_DAILY_HOURS
+
+
 def calculator_offer(text: str, on: date | None = None) -> Optional[str]:
     """The calculator to offer for a message with numbers it could use, else None.
 
     For the knowledge answer's 「用您的數字試算」 button: 「做了三年被資遣，資遣費怎麼算」 → "severance";
-    「加班費怎麼算」 (no numbers) → None. Without a calculator word, hours worked point to overtime.
+    「加班費怎麼算」 (no numbers) → None. Without a calculator word, hours that could be overtime point to
+    the overtime calculator (suggests_overtime).
     """
     values = extract_calc_values(text, today=on or today())
-    kind = pick_calculator(text) or ("overtime" if values.hours or values.total_hours else None)
+    kind = pick_calculator(text) or ("overtime" if suggests_overtime(values) else None)
     if kind is None:
         return None
     slots, _ = prefill_slots(kind, values, on or today())

@@ -156,6 +156,11 @@ def test_prefill_min_wage_and_maternity():
     ("做了三年被資遣，資遣費怎麼算", "severance"),
     ("我月薪3萬2，平日加班3小時，加班費多少？", "overtime"),
     ("國定假日上班8小時 時薪196元 多少錢", "overtime"),
+    # 勞動基準法第30條第1項: a normal day is at most 8 hours; only hours past it (or on a rest day or
+    # holiday) can be overtime, so fewer hours than agreed are no reason to offer the overtime calculator.
+    ("那天總共做了11小時 時薪200元", "overtime"),
+    ("老闆說生意不好，每天只排4小時，時薪196元照比例算", None),
+    ("平日上班8小時 時薪196元", None),
     ("我113年3月1日到職 特休幾天", "annual_leave"),
     ("月薪28000有沒有低於最低工資", "min_wage"),
     ("預產期115年12月20日 產假怎麼請", "maternity"),
