@@ -302,10 +302,6 @@ def prefill_slots(kind: str, values: CalcValues, on: date) -> tuple[Dict[str, An
     return slots, said
 
 
-# 勞動基準法第30條第1項: 正常工作時間，每日不得超過八小時.
-NORMAL_DAILY_HOURS = 8
-
-
 def suggests_overtime(values: CalcValues) -> bool:
     """Hours that could earn overtime pay: stated overtime hours, hours on a rest day, holiday or regular
     day off, or a day's total past the normal 8 hours. 「每天只排4小時」 (fewer hours) is not overtime."""
@@ -624,20 +620,25 @@ def input_notes(kind: str, slots: Dict[str, Any], lang: str = ZH) -> List[str]:
     elif wage.get("period") == "daily":
         notes.append(f"日薪 {_num(Decimal(wage['amount']))} 元 ÷ 8 小時 ＝ 時薪 {_num(per_hour)} 元"
                      "（以每日正常工時8小時計），按日計酬比照時薪制。")
-    hours = slots["calc_hours"]
-    if isinstance(hours, str):
-        hours = {"hours": hours, "basis": "overtime"}
-    said = Fraction(str(hours["hours"]))
-    day = slots.get("calc_day_type") or ""
-    total = hours_worked(day, hours)
-    if day == "weekday" and hours.get("basis") == "total":
+    day, basis, said, total = _hours_figures(slots)
+    if day == "weekday" and basis == "total":
         over = max(Fraction(0), total - NORMAL_DAILY_HOURS)
         notes.append(f"那天總共工作 {_num(total)} 小時：扣掉每日正常工時 8 小時，加班 {_num(over)} 小時。")
     elif day == "weekday":
         notes.append(f"平日加班 {_num(said)} 小時：正常工時 8 小時加上加班 {_num(said)} 小時，當天共 {_num(total)} 小時。")
-    elif hours.get("basis") == "overtime":
+    elif basis == "overtime":
         notes.append(f"{DAY_LABELS.get(day, day)}出勤的時數全部計算，以當天工作 {_num(total)} 小時計。")
     return notes
+
+
+def _hours_figures(slots: Dict[str, Any]) -> tuple[str, str, Fraction, Fraction]:
+    """The overtime form's day type, hours basis ("overtime" or "total"), the hours said and the day's
+    total hours: the figures the notes word, in Chinese or in the person's language."""
+    hours = slots["calc_hours"]
+    if isinstance(hours, str):
+        hours = {"hours": hours, "basis": "overtime"}
+    day = slots.get("calc_day_type") or ""
+    return day, hours.get("basis") or "", Fraction(str(hours["hours"])), hours_worked(day, hours)
 
 
 def _input_notes_lang(slots: Dict[str, Any], lang: str) -> List[str]:
@@ -648,18 +649,13 @@ def _input_notes_lang(slots: Dict[str, Any], lang: str) -> List[str]:
     if wage.get("period") in ("monthly", "daily"):
         notes.append(i18n.text(f"calc_note_{wage['period']}", lang, wage=_num(Decimal(wage["amount"])),
                                rate=_num(per_hour)))
-    hours = slots["calc_hours"]
-    if isinstance(hours, str):
-        hours = {"hours": hours, "basis": "overtime"}
-    said = Fraction(str(hours["hours"]))
-    day = slots.get("calc_day_type") or ""
-    total = hours_worked(day, hours)
-    if day == "weekday" and hours.get("basis") == "total":
+    day, basis, said, total = _hours_figures(slots)
+    if day == "weekday" and basis == "total":
         over = max(Fraction(0), total - NORMAL_DAILY_HOURS)
         notes.append(i18n.text("calc_note_total", lang, total=_num(total), over=_num(over)))
     elif day == "weekday":
         notes.append(i18n.text("calc_note_weekday", lang, said=_num(said), total=_num(total)))
-    elif hours.get("basis") == "overtime" and f"calc_day_{day}" in i18n.CATALOG:
+    elif basis == "overtime" and f"calc_day_{day}" in i18n.CATALOG:
         notes.append(i18n.text("calc_note_dayoff", lang, day=i18n.text(f"calc_day_{day}", lang),
                                total=_num(total)))
     return notes
