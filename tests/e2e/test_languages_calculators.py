@@ -4,17 +4,15 @@ language, the answers read in that language, the result's amount as the law give
 
 from __future__ import annotations
 
-import json
-import uuid
 from datetime import date
 from typing import Any
 
 import pytest
 import yaml
-from fakes.fake_line import accepted_for
 from fakes.fake_telegram import params, visible_text
-from fakes.payloads import line_body, line_event, line_user, sign, telegram_chat, telegram_text
-from fakes.secrets import LINE_SECRET, TELEGRAM_SECRET
+from fakes.line_chat import line_send, shown
+from fakes.payloads import line_user, telegram_chat, telegram_text
+from fakes.secrets import TELEGRAM_SECRET
 
 from actions.calculators import today
 from actions.i18n import CATALOG
@@ -33,22 +31,6 @@ def question(name: str, lang: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- LINE
-
-def line_send(gateway: Any, line_api: Any, user: str, text: str | None = None,
-              postback: str | None = None) -> list[dict[str, Any]]:
-    """The LINE messages of the reply to one text or postback."""
-    token = "langcalc-" + uuid.uuid4().hex
-    body = line_body(line_event(user, text, postback=postback, reply_token=token))
-    response = gateway.client.post("/webhooks/line", content=body,
-                                   headers={"X-Line-Signature": sign(body, LINE_SECRET)})
-    assert response.status_code == 200, response.text
-    [first] = line_api.wait_for(accepted_for(user, token), timeout=90)[:1]
-    return list(first.json()["messages"])
-
-
-def shown(messages: list[dict[str, Any]]) -> str:
-    return json.dumps(messages, ensure_ascii=False)
-
 
 def actions_in(node: Any) -> list[dict[str, Any]]:
     if isinstance(node, dict):

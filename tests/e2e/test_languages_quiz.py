@@ -6,33 +6,16 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from typing import Any
 
 import pytest
-from fakes.fake_line import accepted_for
-from fakes.payloads import line_body, line_event, line_user, sign
-from fakes.secrets import LINE_SECRET
+from fakes.line_chat import line_send, shown
+from fakes.payloads import line_user
 
 import quiz
 from actions.i18n import CATALOG
 
 pytestmark = pytest.mark.e2e
-
-def line_send(gateway: Any, line_api: Any, user: str, text: str | None = None,
-              postback: str | None = None) -> list[dict[str, Any]]:
-    """The LINE messages of the reply to one text or postback."""
-    token = "langquiz-" + uuid.uuid4().hex
-    body = line_body(line_event(user, text, postback=postback, reply_token=token))
-    response = gateway.client.post("/webhooks/line", content=body,
-                                   headers={"X-Line-Signature": sign(body, LINE_SECRET)})
-    assert response.status_code == 200, response.text
-    [first] = line_api.wait_for(accepted_for(user, token), timeout=90)[:1]
-    return list(first.json()["messages"])
-
-
-def shown(messages: list[dict[str, Any]]) -> str:
-    return json.dumps(messages, ensure_ascii=False)
 
 
 def as_json(text: str) -> str:
