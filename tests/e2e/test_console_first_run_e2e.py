@@ -91,17 +91,24 @@ class Serve:
                 self.process.wait()
 
 
+def first_run_env(data: Path, port: int, **extra: str) -> dict[str, str]:
+    """The environment of a first `labourbot serve`: this machine's, without any LABOURBOT_/LINE_/TELEGRAM_
+    setting, a fresh data folder, free ports, no console secret and a blank DATABASE_URL (the data
+    folder's SQLite, also for commands run with os.environ; blank beats a developer's .env)."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("LABOURBOT_", "LINE_", "TELEGRAM_"))}
+    env.update(DATABASE_URL="", LABOURBOT_DATA_DIR=str(data), LABOURBOT_GATEWAY_PORT=str(port),
+               LABOURBOT_RASA_PORT=str(free_port()), LABOURBOT_ACTION_PORT=str(free_port()),
+               LABOURBOT_CONSOLE_SECRET="", PYTHONUNBUFFERED="1", **extra)
+    return env
+
+
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory) -> Iterator[tuple[Serve, dict[str, str], Path, int]]:
     data = tmp_path_factory.mktemp("first-run") / "var"
     data.mkdir()
     port = free_port()
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("LABOURBOT_", "LINE_", "TELEGRAM_"))}
-    env.update(DATABASE_URL="",  # blank: the data folder's SQLite, also for commands run with os.environ
-               LABOURBOT_DATA_DIR=str(data), LABOURBOT_GATEWAY_PORT=str(port),
-               LABOURBOT_RASA_PORT=str(free_port()), LABOURBOT_ACTION_PORT=str(free_port()),
-               LABOURBOT_CONSOLE_SECRET="", PYTHONUNBUFFERED="1")  # blank beats a developer's .env
+    env = first_run_env(data, port)
     _prepare_knowledge_base(data, env)
     serve = Serve(env)
     try:

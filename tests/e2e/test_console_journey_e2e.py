@@ -13,7 +13,6 @@ knowledge base warm-up, `labourbot`, the event wait)."""
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
@@ -33,7 +32,8 @@ from knowledge_base.config import KBSettings
 from knowledge_base.laws import LawStore
 from labourbot.config import PROJECT_ROOT, DataSettings
 from test_analytics_e2e import cell, kinds, labourbot, prepare_knowledge_base, wait_for_events
-from test_console_first_run_e2e import CHROMIUM, CHROMIUM_ARGS, START_TIMEOUT_S, Serve, _run_printed
+from test_console_first_run_e2e import (CHROMIUM, CHROMIUM_ARGS, START_TIMEOUT_S, Serve, _run_printed,
+                                        first_run_env)
 
 # First run means the embedded defaults: the SQLite case store in the data folder, whatever DATABASE_URL
 # says (so these are not among the `cases` tests .ci/run repeats on PostgreSQL).
@@ -60,13 +60,7 @@ def first_run_stack(tmp_path_factory) -> Iterator[tuple[Serve, dict[str, str], P
     data = tmp_path_factory.mktemp("console-journey") / "var"
     data.mkdir()
     port = free_port()
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("LABOURBOT_", "LINE_", "TELEGRAM_"))}
-    env.update(DATABASE_URL="",  # blank: the data folder's SQLite, also for commands run with os.environ
-               LABOURBOT_DATA_DIR=str(data), LABOURBOT_GATEWAY_PORT=str(port),
-               LABOURBOT_RASA_PORT=str(free_port()), LABOURBOT_ACTION_PORT=str(free_port()),
-               LABOURBOT_CONSOLE_SECRET="", LABOURBOT_KB_REFRESH_S="0", LABOURBOT_ADDRESS_BURST="1000",
-               PYTHONUNBUFFERED="1")  # a blank secret beats a developer's .env
+    env = first_run_env(data, port, LABOURBOT_KB_REFRESH_S="0", LABOURBOT_ADDRESS_BURST="1000")
     prepare_knowledge_base(data, env)
     serve = Serve(env)
     url = f"http://127.0.0.1:{port}"
