@@ -329,7 +329,9 @@ class Stack:
         self.services = [
             Service("rasa" if i == 0 else f"rasa-{i + 1}",
                     [str(RASA_PYTHON), "-m", "bot.run", "run", "--enable-api", "--interface", "127.0.0.1",
-                     "--port", str(port), "--model", str(c.model_path), "--auth-token", token,
+                     "--port", str(port), "--model", str(c.model_path),
+                     # One word: a generated token may begin with "-", which argparse would take for an option.
+                     f"--auth-token={token}",
                      "--endpoints", str(c.endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml")],
                     f"http://127.0.0.1:{port}/status?token={quote(token, safe='')}", port)
             for i, port in enumerate(c.rasa_ports)

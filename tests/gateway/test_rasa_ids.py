@@ -6,6 +6,8 @@ records the paths (raw, as they arrived)."""
 
 from __future__ import annotations
 
+import argparse
+
 import os
 import stat
 from typing import Any, Iterator
@@ -89,10 +91,22 @@ def test_serve_generates_a_private_rasa_token_once_and_starts_rasa_with_it(tmp_p
     first = Stack(config).service("rasa")
     token = (tmp_path / RASA_TOKEN_FILE).read_text().strip()
     assert len(token) >= 32 and stat.S_IMODE(os.stat(tmp_path / RASA_TOKEN_FILE).st_mode) == 0o600
-    assert first.argv[first.argv.index("--auth-token") + 1] == token
+    assert f"--auth-token={token}" in first.argv
     assert first.ready_url.endswith(f"/status?token={token}")
     assert Stack(config).service("rasa").argv == first.argv, "the same token on the next serve"
     gateway = Settings(_env_file=None, data_dir=tmp_path)
     assert gateway.rasa_auth_token == token, "the gateway finds the token Rasa was started with"
     assert Settings(_env_file=None, data_dir=tmp_path, rasa_token="given").rasa_auth_token == "given"
     assert rasa_token(tmp_path / "elsewhere") == "", "read-only without serve: no token, none written"
+
+
+def test_a_token_that_begins_with_a_dash_reaches_rasa_as_its_value(tmp_path, monkeypatch):
+    """token_urlsafe() starts with "-" once in 64 tokens; `--auth-token -x...` made Rasa's argparse stop
+    with "expected one argument" (seen in CI). Parsed here the way Rasa's argparse parses it."""
+    token = "-" + "k" * 40
+    monkeypatch.setenv("LABOURBOT_RASA_TOKEN", token)
+    argv = Stack(StackConfig.ephemeral(tmp_path)).service("rasa").argv
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-t", "--auth-token", type=str)
+    parsed, _ = parser.parse_known_args(argv[argv.index("run") + 1:])
+    assert parsed.auth_token == token
