@@ -61,6 +61,7 @@ GENERAL_CODES: dict[str, CodeSelection] = {
     for sel in (
         CodeSelection("民法", "B0000001", (
             ("侵權行為：一般侵權、僱用人連帶責任、非財產上損害（職災、職場霸凌求償）", _single("184", "188", "195")),
+            ("違約金過高酌減（保密協議、競業禁止、綁約的違約金）", _single("252")),
             # 第七節 僱傭 (482-489, with 483-1, 487-1) and 第八節 承攬 (490-514, with 501-1).
             # 第514條之1 onwards is 第八節之一 旅遊, outside the range by construction.
             ("僱傭與承攬契約：勞雇關係與承攬的區分、報酬、終止", (ArticleRange("482", "514"),)),

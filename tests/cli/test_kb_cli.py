@@ -90,23 +90,23 @@ def test_import_law_keeps_only_selected_general_code_articles_unless_all_article
     store = LawStore(env / "var" / "laws")
     selected = runner.invoke(kb_app, ["import-law", folder])
     assert selected.exit_code == 0, selected.output
-    assert "新匯入：民法（2021-01-20） 39 條（選錄條文；全部匯入請加 --all-articles）" in selected.output
+    assert "新匯入：民法（2021-01-20） 40 條（選錄條文；全部匯入請加 --all-articles）" in selected.output
     assert "新匯入：中華民國刑法（2024-07-31） 4 條（選錄條文" in selected.output
     assert "新匯入：職業安全衛生設施規則（2024-08-01） 4 條（選錄條文" in selected.output
-    assert len(store.load("民法").articles) == 39
+    assert len(store.load("民法").articles) == 40
 
     whole = runner.invoke(kb_app, ["import-law", folder, "--all-articles"])
     assert whole.exit_code == 0, whole.output
     assert "已更新：民法（2021-01-20）" in whole.output and "選錄" not in whole.output
-    assert "…共 1335 條" in whole.output  # a long list of changed articles is cut short
+    assert "…共 1334 條" in whole.output  # a long list of changed articles is cut short
     assert len(store.load("民法").articles) == 1374
 
     back = runner.invoke(kb_app, ["import-law", folder, "--json"])
     data = json.loads(back.stdout)
     assert data["selected_articles_only"] == ["民法", "中華民國刑法", "職業安全衛生設施規則"]
     civil = next(c for c in data["changes"] if c["law"] == "民法")
-    assert civil["status"] == "updated" and len(civil["removed"]) == 1374 - 39
-    assert len(store.load("民法").articles) == 39
+    assert civil["status"] == "updated" and len(civil["removed"]) == 1374 - 40
+    assert len(store.load("民法").articles) == 40
 
 
 def test_build_search_and_stats(env: Path) -> None:

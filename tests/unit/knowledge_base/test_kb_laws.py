@@ -154,7 +154,7 @@ def _numbers(first: int, last: int, *extra: str) -> list[str]:
 
 # Written out independently of knowledge_base/general_codes.py, from the official texts.
 EXPECTED_SELECTION = {
-    "民法": {format_citation("民法", n) for n in ["184", "188", "195", *_numbers(482, 514, "483-1", "487-1", "501-1")]},
+    "民法": {format_citation("民法", n) for n in ["184", "188", "195", "252", *_numbers(482, 514, "483-1", "487-1", "501-1")]},
     "中華民國刑法": {format_citation("中華民國刑法", n) for n in ["302", "304", "339", "339-4"]},
     "職業安全衛生設施規則": {format_citation("職業安全衛生設施規則", n) for n in ["324-1", "324-2", "324-3", "324-6"]},
 }
@@ -182,13 +182,14 @@ def test_selection_keeps_exactly_the_listed_articles_of_the_real_codes() -> None
         assert len(whole.articles) > 300 and whole.articles is not part.articles  # the input is not modified
         by_cit = whole.article_map()
         assert all(a == by_cit[a.citation] for a in part.articles)  # texts and chapters as in the source
-    assert {len(select_articles(law).articles) for law in codes.values()} == {39, 4}
+    assert {len(select_articles(law).articles) for law in codes.values()} == {40, 4}
 
 
-def test_civil_code_selection_is_tort_employment_and_work_contracts() -> None:
+def test_civil_code_selection_is_tort_penalties_employment_and_work_contracts() -> None:
     civil = select_articles(_general_codes()["民法"])
     chapters = {a.chapter.rsplit(" / ", 1)[-1] for a in civil.articles}
-    assert chapters == {"第五款 侵權行為", "第七節 僱傭", "第八節 承攬"}
+    assert chapters == {"第五款 侵權行為", "第四款 契約", "第七節 僱傭", "第八節 承攬"}
+    assert civil.article_map()["民法第252條"].text == "約定之違約金額過高者，法院得減至相當之數額。"
     whole = _general_codes()["民法"].article_map()
     assert "旅遊" in whole["民法第514條之1"].chapter  # the next section, outside the selection
     assert "民法第514條之1" not in civil.article_map() and "民法第1條" not in civil.article_map()

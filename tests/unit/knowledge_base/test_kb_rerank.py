@@ -111,3 +111,37 @@ def test_the_bench_fit_separates_a_clear_signal() -> None:
     y = (x[:, 1] > 0).astype(float)
     w, _ = fit_logistic(x, y)
     assert w[1] > 2 * max(abs(w[0]), abs(w[2]))
+
+
+def test_console_entries_and_attached_questions_are_reranked_too(kb: KnowledgeBase) -> None:
+    """Entries staff approve in the console join the search without a rebuild; the second stage reads
+    their words from the entry itself (their rows are not typed in the index)."""
+    from dataclasses import replace
+
+    shipped = Reranker.load()
+    assert shipped is not None
+    kb.use_reranker(shipped)
+    base = kb.entry("overtime_refuse")
+    new = replace(base, id="console-name-card", title="勞工名卡要保存多久",
+                  answer="勞工名卡應保管到勞工離職後五年。" + PAD, questions=("員工名卡離職後要留幾年",),
+                  citations=("勞動基準法第24條",), keywords=("勞工名卡", "員工名卡"))
+    kb.set_extras([new], {"overtime_pay_rate": ["加班費多少錢"]})
+    hits = kb.search("勞工名卡離職後要保存幾年", k=3)
+    assert hits[0].id == "console-name-card"
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert "overtime_pay_rate" in [h.id for h in kb.search("加班費多少錢", k=3, kinds=("entry",))]
+
+
+def test_a_question_close_to_an_example_question_keeps_the_fusions_order(kb: KnowledgeBase) -> None:
+    """The stage was fitted without question rows; when a candidate's own example question matches
+    (cosine >= QUESTION_GATE from a question row), the fusion, which sees those rows, decides."""
+    kb.use_reranker(only("title_recall", -10.0))
+    question = "加班費的倍率"  # overtime_pay_rate lists it word for word
+    everything = np.ones(len(kb.index.docs), dtype=bool)
+    gated = kb.search(question, k=3)
+    assert [h.id for h in gated] == [h.id for h in kb.rank(kb.scores(question), everything, 3, method="rrf")]
+    assert gated[0].id == "overtime_pay_rate" and all(h.score < 0.5 for h in gated)
+    kb.QUESTION_GATE = 0.0
+    assert all(h.score > 0.5 for h in kb.search(question, k=2))  # re-ordered now
+    kb.QUESTION_GATE = 2.0  # no cosine reaches it: re-ordered as well
+    assert all(h.score > 0.5 for h in kb.search(question, k=2))
