@@ -18,7 +18,7 @@ from .entries import Entry, EntrySet, load_entries
 from .index import FORMAT_VERSION, Doc, Manifest, SearchIndex, entry_lexical, entry_rows, pipeline_hash
 from .laws import Article, LawStore, LawText
 from .params import CONFIDENCE, FUSION, ConfidenceParams, FusionParams
-from .rerank import FEATURES, EntryWords, Reranker, RowCosines, entry_row_types, features, IdfTable
+from .rerank import FEATURES, EntryWords, IdfTable, Reranker, RowCosines, entry_row_types, features
 
 if TYPE_CHECKING:
     from labourbot.encoders import Encoder
@@ -226,6 +226,14 @@ class KnowledgeBase:
                         fusion: FusionParams | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(candidate positions, their FEATURES rows): the first `rerank.DEPTH` documents of `mask` by the
         fusion over every document (the bench fits the weights on these)."""
+        cand, fused = self._candidates(s, mask, fused, fusion)
+        if cand.size < 2 or self._row_cosines is None or s.vec is None:
+            return cand, np.zeros((0, len(FEATURES)))
+        return cand, self._features(s, cand, fused, self._row_cosines(s.vec, s.dense))
+
+    def _candidates(self, s: Scores, mask: np.ndarray, fused: np.ndarray | None,
+                    fusion: FusionParams | None) -> tuple[np.ndarray, np.ndarray]:
+        """(the first candidates in `mask`, the fusion over every document they were taken by)."""
         from .rerank import DEPTH
 
         view = s.view or self._base_view
@@ -233,26 +241,31 @@ class KnowledgeBase:
             fused = fuse(s, np.ones(mask.shape[0], dtype=bool), view.is_article, fusion or self.fusion)
         pool = np.flatnonzero(mask & (fused > 0))
         depth = self.reranker.depth if self.reranker is not None else DEPTH
-        cand = pool[np.argsort(-fused[pool], kind="stable")][:depth]
-        if cand.size < 2 or self._row_cosines is None or s.vec is None:
-            return cand, np.zeros((0, len(FEATURES)))
-        return cand, features(s.query, s.tokens, s.dense, s.bm25, fused, cand, self._row_cosines(s.vec, s.dense),
-                              view.docs, view.is_article, self._entry_words, self._entry_idf)
+        return pool[np.argsort(-fused[pool], kind="stable")][:depth], fused
+
+    def _features(self, s: Scores, cand: np.ndarray, fused: np.ndarray, cos: Mapping[str, np.ndarray]) -> np.ndarray:
+        view = s.view or self._base_view
+        return features(s.query, s.tokens, s.dense, s.bm25, fused, cand, cos, view.docs, view.is_article,
+                        self._entry_words, self._entry_idf)
 
     def _rerank(self, s: Scores, mask: np.ndarray, ranked: np.ndarray, fusion: FusionParams) -> np.ndarray:
         """`ranked` with the first `reranker.depth` candidates in `mask` re-ordered above the rest (fused
-        scores stay below 0.2, so a hit's score still orders the hits)."""
-        cand, x = self.rerank_features(s, mask, ranked, fusion)
-        if not x.shape[0] or self._asked_before(s, cand):
+        scores stay below 0.2, so a hit's score still orders the hits). The gate is checked before the
+        features are computed: a gated question costs one matrix product, not the whole stage."""
+        cand, fused = self._candidates(s, mask, ranked, fusion)
+        if cand.size < 2 or self._row_cosines is None:
+            return ranked
+        cos = self._row_cosines(s.vec, s.dense)
+        if self._asked_before(s, cand, cos):
             return ranked
         out = ranked.copy()  # candidates above the rest: 0.5 + half the second stage's probability
-        new = max(0.5, float(ranked.max())) + 0.5 / (1.0 + np.exp(-self.reranker.score(x)))
-        out[cand] = new
+        x = self._features(s, cand, fused, cos)
+        out[cand] = max(0.5, float(ranked.max())) + 0.5 / (1.0 + np.exp(-self.reranker.score(x)))
         return out
 
     QUESTION_GATE = 0.8  # dev set: 0.75 hit@3 0.992 / MRR 0.937, 0.8 0.988 / 0.940, 0.85 0.988 / 0.937; 0 turns it off
 
-    def _asked_before(self, s: Scores, cand: np.ndarray) -> bool:
+    def _asked_before(self, s: Scores, cand: np.ndarray, cos: Mapping[str, np.ndarray]) -> bool:
         """Whether a candidate's own example question (written with the entry, or attached by staff in
         the console) is close to this question: best cosine >= QUESTION_GATE from a question row rather
         than the title, answer or keywords. The second stage was fitted without question rows (the
@@ -260,7 +273,6 @@ class KnowledgeBase:
         order then."""
         if not self.QUESTION_GATE:
             return False
-        cos = self._row_cosines(s.vec, s.dense)
         other = np.maximum(np.maximum(cos["title"][cand], cos["answer"][cand]), cos["keywords"][cand])
         best = s.dense[cand]
         entry = ~(s.view or self._base_view).is_article[cand]
