@@ -374,9 +374,17 @@ class Stack:
         logs = self.config.data_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         env = self.env()
-        for service in self.services:
+        # Extra Rasa processes ("rasa-2", ...) start once the first is ready: on the SQLite tracker store
+        # two processes creating its tables at the same moment failed with "database is locked".
+        first = [s for s in self.services if not s.name.startswith("rasa-")]
+        later = [s for s in self.services if s.name.startswith("rasa-")]
+        for service in first:
             self.start_service(service, env, logs)
-        self.wait_ready(timeout_s)
+        self.wait_ready(timeout_s, names=tuple(s.name for s in first))
+        for service in later:
+            self.start_service(service, env, logs)
+        if later:
+            self.wait_ready(timeout_s, names=tuple(s.name for s in later))
 
     @staticmethod
     def check_ports(services: list[Service], wait_s: float = 0.0) -> None:
