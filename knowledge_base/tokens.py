@@ -36,6 +36,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("加班", "延长工时", "延长工作时间"),
     ("劳退", "劳工退休金", "退休金"),
     ("育婴假", "育婴留职停薪", "育婴留停"),
+    ("受伤", "摔伤", "跌伤", "骨折", "割伤", "烫伤", "压伤", "扭伤", "夹伤", "撞伤", "挫伤", "骨裂"),
 )
 _SYNONYM_OF = {w: "§" + group[0] for group in SYNONYMS for w in group}
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")

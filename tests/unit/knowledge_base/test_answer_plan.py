@@ -77,3 +77,29 @@ def test_article_gate() -> None:
     assert article_relevant(_hit(dense=0.35, coverage=0.6))
     assert not article_relevant(_hit(dense=0.35, coverage=0.2))
     assert not article_relevant(_hit(dense=0.1, coverage=0.9))
+
+
+def test_a_side_question_is_answered_only_when_the_story_points_to_its_entry(kb: KnowledgeBase) -> None:
+    """「我要去哪裡申訴？」 read alone finds an entry of another subject with a high cosine; inside a story
+    about a boss's harassment it must not become a second answer (answer.CONTEXT)."""
+    side = "我要去哪裡申訴？"
+    alone = kb.search(side, k=3, kinds=("entry",))
+    assert alone and alone[0].topic != "sexual_harassment" and alone[0].dense >= 0.7  # why the rule exists
+    text = ("我們公司只有五個人，老闆常常在辦公室摸我的腰，還在LINE上傳很噁心的照片給我，說只是開玩笑。"
+            "公司沒有人資也沒有申訴信箱。我要去哪裡申訴？可以不用先跟公司講嗎？")
+    p = plan(kb, text)
+    answers = [part.answer for part in p.parts if part.answer]
+    assert answers, [h.id for h in p.alternatives]
+    assert {a.topic for a in answers} == {"sexual_harassment"}, [a.id for a in answers]
+
+
+def test_a_long_story_with_a_vague_question_is_searched_with_its_facts(kb: KnowledgeBase) -> None:
+    """A message over FOCUS_OVER characters whose question sentence says little ("這種情況…") is embedded
+    together with its story, so the entry the story is about is found and the reply answers."""
+    text = ("我在電子廠當工程師，這半年每個月加班都超過八十個小時，週末也常常被叫回公司。上個月開會的時候"
+            "突然胸口很痛倒下，送醫說是心肌梗塞。這種情況勞保局會認定是因為工作嗎？")
+    assert len(text) > kb.FOCUS_OVER
+    ids = [h.id for h in kb.search(text, k=3, kinds=("entry",))]
+    assert ids[0] == "occ-disease-types", ids  # the question sentence alone ranks the overtime-cap exception first
+    p = plan(kb, text)
+    assert p.parts[0].answer is not None and p.parts[0].answer.id == "occ-disease-types"
