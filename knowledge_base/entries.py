@@ -145,7 +145,7 @@ def parse_entry_file(path: Path) -> tuple[str, list[Entry], list[str]]:
 
 
 KEYWORDS_FILE = "keywords.yml"  # entry id -> colloquial search terms; not an entry file
-KEYWORDS_RANGE = (4, 12)
+KEYWORDS_RANGE = (4, 18)
 
 
 def entry_files(directory: Path | str) -> list[Path]:

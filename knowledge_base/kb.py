@@ -44,6 +44,7 @@ class Hit:
     coverage: float = 0.0  # IDF-weighted share of the question's words found in the document
     named: bool = False  # the question names this article
     language: str = "zh"  # an entry's language (a translated entry: en | id | vi | th)
+    stage: float | None = None  # the second stage's probability that this hit answers, when it re-ordered it
 
     def to_json(self) -> dict:
         return {"id": self.id, "kind": self.kind, "title": self.title, "topic": self.topic,
@@ -248,20 +249,22 @@ class KnowledgeBase:
         return features(s.query, s.tokens, s.dense, s.bm25, fused, cand, cos, view.docs, view.is_article,
                         self._entry_words, self._entry_idf)
 
-    def _rerank(self, s: Scores, mask: np.ndarray, ranked: np.ndarray, fusion: FusionParams) -> np.ndarray:
+    def _rerank(self, s: Scores, mask: np.ndarray, ranked: np.ndarray,
+                fusion: FusionParams) -> tuple[np.ndarray, dict[int, float]]:
         """`ranked` with the first `reranker.depth` candidates in `mask` re-ordered above the rest (fused
-        scores stay below 0.2, so a hit's score still orders the hits). The gate is checked before the
-        features are computed: a gated question costs one matrix product, not the whole stage."""
+        scores stay below 0.2, so a hit's score still orders the hits), and the second stage's probability
+        per re-ordered position. The gate is checked before the features are computed: a gated question
+        costs one matrix product, not the whole stage."""
         cand, fused = self._candidates(s, mask, ranked, fusion)
         if cand.size < 2 or self._row_cosines is None:
-            return ranked
+            return ranked, {}
         cos = self._row_cosines(s.vec, s.dense)
         if self._asked_before(s, cand, cos):
-            return ranked
+            return ranked, {}
         out = ranked.copy()  # candidates above the rest: 0.5 + half the second stage's probability
-        x = self._features(s, cand, fused, cos)
-        out[cand] = max(0.5, float(ranked.max())) + 0.5 / (1.0 + np.exp(-self.reranker.score(x)))
-        return out
+        prob = 1.0 / (1.0 + np.exp(-self.reranker.score(self._features(s, cand, fused, cos))))
+        out[cand] = max(0.5, float(ranked.max())) + 0.5 * prob
+        return out, {int(p): float(q) for p, q in zip(cand, prob)}
 
     QUESTION_GATE = 0.8  # dev set: 0.75 hit@3 0.992 / MRR 0.937, 0.8 0.988 / 0.940, 0.85 0.988 / 0.937; 0 turns it off
 
@@ -570,10 +573,11 @@ class KnowledgeBase:
         """Hits from precomputed scores: "fused" is the fusion re-ordered by the second stage (when one is
         set); "rrf", "dense" or "bm25" rank by the fusion alone or by one signal (benchmark)."""
         view = s.view or self._base_view
+        stage: dict[int, float] = {}
         if method in ("fused", "rrf"):
             ranked = fuse(s, mask, view.is_article, fusion or self.fusion)
             if method == "fused" and self.reranker is not None and s.vec is not None:
-                ranked = self._rerank(s, mask, ranked, fusion or self.fusion)
+                ranked, stage = self._rerank(s, mask, ranked, fusion or self.fusion)
             if s.named:  # entries citing an article the question names come right after it, main citation first
                 named = {view.docs[p].id for p in s.named}
                 top = float(ranked.max())
@@ -602,17 +606,17 @@ class KnowledgeBase:
                 if len(hits) >= k or ranked[pos] <= 0:
                     break
                 if pos not in taken:
-                    hits.append(self._hit(pos, float(ranked[pos]), s))
+                    hits.append(self._hit(pos, float(ranked[pos]), s, stage=stage.get(pos)))
                     taken.add(pos)
         return hits[:k]
 
-    def _hit(self, pos: int, score: float, s: Scores, named: bool = False) -> Hit:
+    def _hit(self, pos: int, score: float, s: Scores, named: bool = False, stage: float | None = None) -> Hit:
         view = s.view or self._base_view
         d: Doc = view.docs[pos]
         coverage = (self.index.coverage(s.tokens, pos) if view is self._base_view
                     else self._coverage(view, s.tokens, pos))
         return Hit(d.id, d.kind, d.title, d.topic, d.citations, score, d.text,
-                   float(s.dense[pos]), float(s.bm25[pos]), coverage, named)
+                   float(s.dense[pos]), float(s.bm25[pos]), coverage, named, stage=stage)
 
     def is_confident(self, hits: Sequence[Hit]) -> bool:
         """Whether the top hit is good enough to answer from; below it the bot says it is not sure."""
@@ -621,6 +625,8 @@ class KnowledgeBase:
         top, c = hits[0], self.confidence
         if top.named:
             return True
+        if top.stage is not None and top.stage >= c.min_stage and top.dense >= c.min_dense_with_stage:
+            return True  # the second stage is fairly sure of a hit whose cosine alone is borderline (long messages)
         return top.dense >= c.min_dense or (top.dense >= c.min_dense_with_coverage and top.coverage >= c.min_coverage)
 
     # ------------------------------------------------------------ info

@@ -79,18 +79,35 @@ def test_article_gate() -> None:
     assert not article_relevant(_hit(dense=0.1, coverage=0.9))
 
 
-def test_a_side_question_is_answered_only_when_the_story_points_to_its_entry(kb: KnowledgeBase) -> None:
-    """「我要去哪裡申訴？」 read alone finds an entry of another subject with a high cosine; inside a story
-    about a boss's harassment it must not become a second answer (answer.CONTEXT)."""
-    side = "我要去哪裡申訴？"
-    alone = kb.search(side, k=3, kinds=("entry",))
-    assert alone and alone[0].topic != "sexual_harassment" and alone[0].dense >= 0.7  # why the rule exists
-    text = ("我們公司只有五個人，老闆常常在辦公室摸我的腰，還在LINE上傳很噁心的照片給我，說只是開玩笑。"
-            "公司沒有人資也沒有申訴信箱。我要去哪裡申訴？可以不用先跟公司講嗎？")
-    p = plan(kb, text)
-    answers = [part.answer for part in p.parts if part.answer]
-    assert answers, [h.id for h in p.alternatives]
-    assert {a.topic for a in answers} == {"sexual_harassment"}, [a.id for a in answers]
+def test_a_side_question_is_answered_only_when_the_story_points_to_its_entry(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A side question read alone can match another subject's entry word for word (「我要去哪裡申訴？」 is
+    one of the discrimination entry's own questions here); inside a story about a boss's harassment it
+    must not become a second answer unless the whole message's first CONTEXT entries hold that entry."""
+    from knowledge_base import answer
+    from knowledge_base.testing import HashEncoder, entry, write_entries
+
+    pad = "可以撥打1955專線詢問，或向臺南市政府勞工局申訴，也可以請律師協助。"
+    write_entries(tmp_path / "entries", "sexual_harassment", [
+        entry("boss-harasser", "老闆性騷擾我怎麼辦", "老闆摸你或傳色情照片給你，可以直接向勞工局申訴。" + pad,
+              ["老闆摸我的腰怎麼辦", "老闆傳色情照片給我"]),
+    ])
+    write_entries(tmp_path / "entries", "discrimination_gender", [
+        entry("disc-complain", "被歧視要去哪裡申訴", "因性別或年齡被差別待遇，可以向勞工局申訴。" + pad,
+              ["我要去哪裡申訴？", "被歧視去哪裡檢舉"]),
+    ])
+    write_entries(tmp_path / "entries", "wages", [
+        entry(f"filler-{i}", f"薪水問題第{i}種", f"第{i}種薪水問題的說明。" + pad, [f"薪水問題{i}"]) for i in range(3)
+    ])
+    kb = KnowledgeBase.open(tmp_path / "var", HashEncoder(), entries_dir=tmp_path / "entries", languages=False)
+    text = "老闆常常摸我的腰，還傳色情照片給我，公司只有五個人沒有人資。我要去哪裡申訴？可以不用先跟公司講嗎？"
+    side = kb.search("我要去哪裡申訴？", k=1, kinds=("entry",))[0]
+    assert side.id == "disc-complain" and side.dense >= answer.EXTRA_PART_MIN_DENSE
+    monkeypatch.setattr(answer, "CONTEXT", 1)  # the whole message's best entry is the harassment one
+    assert kb.search(text, k=1, kinds=("entry",))[0].id == "boss-harasser"
+    assert "disc-complain" not in [part.answer.id for part in plan(kb, text).parts if part.answer]
+    monkeypatch.setattr(answer, "CONTEXT", 5)  # within the story's entries the side answer is kept
+    assert "disc-complain" in [part.answer.id for part in plan(kb, text).parts if part.answer]
 
 
 def test_a_long_story_with_a_vague_question_is_searched_with_its_facts(kb: KnowledgeBase) -> None:

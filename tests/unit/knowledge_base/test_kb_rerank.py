@@ -145,3 +145,33 @@ def test_a_question_close_to_an_example_question_keeps_the_fusions_order(kb: Kno
     assert all(h.score > 0.5 for h in kb.search(question, k=2))  # re-ordered now
     kb.QUESTION_GATE = 2.0  # no cosine reaches it: re-ordered as well
     assert all(h.score > 0.5 for h in kb.search(question, k=2))
+
+
+def test_hits_the_stage_reordered_carry_its_probability(kb: KnowledgeBase) -> None:
+    kb.use_reranker(Reranker(FEATURES, np.zeros(len(FEATURES)), 0.0))  # every candidate: probability 0.5
+    hits = kb.search("公司叫我加班，我不想加可以拒絕嗎", k=2, kinds=("entry",))
+    assert [h.stage for h in hits] == [0.5, 0.5]
+    kb.use_reranker(None)
+    assert all(h.stage is None for h in kb.search("公司叫我加班，我不想加可以拒絕嗎", k=2, kinds=("entry",)))
+
+
+def test_a_borderline_cosine_is_answered_when_the_stage_is_fairly_sure() -> None:
+    """Long messages embed as a mix of question and story and reach lower cosines; the second stage's
+    probability lets such a hit be answered, but only above a floor of its own cosine."""
+    from types import SimpleNamespace
+
+    from knowledge_base.kb import Hit
+    from knowledge_base.params import ConfidenceParams
+
+    c = ConfidenceParams()
+    me = SimpleNamespace(confidence=c)
+    dense = (c.min_dense_with_stage + c.min_dense) / 2
+
+    def hit(stage: float | None, cosine: float = dense) -> Hit:
+        return Hit("e", "entry", "t", "wages", (), 0.7, "x", dense=cosine, coverage=0.0, stage=stage)
+
+    assert not KnowledgeBase.is_confident(me, [hit(None)])  # the cosine alone is below min_dense
+    assert KnowledgeBase.is_confident(me, [hit(c.min_stage)])
+    assert not KnowledgeBase.is_confident(me, [hit(c.min_stage - 0.01)])
+    assert not KnowledgeBase.is_confident(me, [hit(0.99, c.min_dense_with_stage - 0.01)])
+    assert KnowledgeBase.is_confident(me, [hit(None, c.min_dense)])
