@@ -453,7 +453,7 @@ class KnowledgeBase:
             dense, bm25 = self._extra_scores(view, vec, tokens, dense, bm25)
         return Scores(dense, bm25, named, tokens, view, vec, query)
 
-    FOCUS_OVER = 80  # a question longer than this is embedded by its question sentences too (0: never)
+    FOCUS_OVER = 40  # a question longer than this is embedded by its question sentences too (0: never)
     # A long message's dense query: this share of its question sentences' vector, the rest of the whole
     # message's (its first WHOLE_CHARS characters). Messy long messages (bench/data/retrieval_long.yml):
     # hit@1 0.789 -> 0.833 and 8 more right answers through answer.plan against the question sentences
