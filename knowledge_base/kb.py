@@ -17,7 +17,7 @@ from .citations import CitationParser
 from .entries import Entry, EntrySet, load_entries
 from .index import FORMAT_VERSION, Doc, Manifest, SearchIndex, entry_lexical, entry_rows, pipeline_hash
 from .laws import Article, LawStore, LawText
-from .params import CONFIDENCE, FUSION, ConfidenceParams, FusionParams
+from .params import CONFIDENCE, FUSION, LANGUAGE_CONFIDENCE, ConfidenceParams, FusionParams
 from .rerank import FEATURES, EntryWords, IdfTable, Reranker, RowCosines, entry_row_types, features
 
 if TYPE_CHECKING:
@@ -622,7 +622,8 @@ class KnowledgeBase:
         """Whether the top hit is good enough to answer from; below it the bot says it is not sure."""
         if not hits:
             return False
-        top, c = hits[0], self.confidence
+        top = hits[0]
+        c = self.confidence if top.language == "zh" else LANGUAGE_CONFIDENCE
         if top.named:
             return True
         if top.stage is not None and top.stage >= c.min_stage and top.dense >= c.min_dense_with_stage:

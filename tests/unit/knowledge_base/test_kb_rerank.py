@@ -175,3 +175,19 @@ def test_a_borderline_cosine_is_answered_when_the_stage_is_fairly_sure() -> None
     assert not KnowledgeBase.is_confident(me, [hit(c.min_stage - 0.01)])
     assert not KnowledgeBase.is_confident(me, [hit(0.99, c.min_dense_with_stage - 0.01)])
     assert KnowledgeBase.is_confident(me, [hit(None, c.min_dense)])
+
+
+def test_translated_hits_keep_the_thresholds_they_were_measured_with() -> None:
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from knowledge_base.kb import Hit
+    from knowledge_base.params import LANGUAGE_CONFIDENCE, ConfidenceParams
+
+    c = ConfidenceParams()
+    assert LANGUAGE_CONFIDENCE.min_dense < c.min_dense
+    me = SimpleNamespace(confidence=c)
+    between = (LANGUAGE_CONFIDENCE.min_dense + c.min_dense) / 2
+    zh = Hit("e", "entry", "t", "wages", (), 0.1, "x", dense=between, coverage=0.0)
+    assert not KnowledgeBase.is_confident(me, [zh])
+    assert KnowledgeBase.is_confident(me, [replace(zh, language="th")])
