@@ -441,9 +441,7 @@ class KnowledgeBase:
         from .tokens import tokenize
 
         norm = normalize(query)
-        from labourbot.encoders import encode_query
-
-        vec = self.query_vector(norm, encode_query)
+        vec = self.query_vector(norm)
         named = [self.index.position[a.citation] for a in self.named_articles(query)
                  if a.citation in self.index.position]
         tokens = tokenize(query)
@@ -461,12 +459,14 @@ class KnowledgeBase:
     FOCUS_WEIGHT = 0.5
     WHOLE_CHARS = 400
 
-    def query_vector(self, norm: str, encode_query) -> np.ndarray:
+    def query_vector(self, norm: str) -> np.ndarray:
         """The question's dense vector. A long message mixes the vector of its question sentences, which
         keeps the point of the message, with the whole message's, whose story carries facts a vague
         question ("這種情況…算嗎") leaves out; the mix is scaled back to unit length, so its cosines live on
         the scale the confidence thresholds and the question gate were fitted on. E5-style encoders embed
         questions apart from documents, hence `encode_query`."""
+        from labourbot.encoders import encode_query
+
         focus = self.dense_query(norm)
         if focus == norm or self.FOCUS_WEIGHT >= 1.0:
             return encode_query(self.encoder, [focus])[0]

@@ -111,11 +111,11 @@ def test_a_long_message_is_embedded_by_its_question_and_its_story_together(tmp_p
     story = normalize("我在一家早餐店做了三年，每天五點就要到店裡備料，老闆人一直都還不錯，同事也很照顧我，"
                       "上個月老闆說生意變差、店要收起來了，叫我月底就不用再來。請問這樣我可以拿資遣費嗎？")
     focus, whole = encode_query(kb.encoder, [kb.dense_query(story), story])
-    vec = kb.query_vector(story, encode_query)
+    vec = kb.query_vector(story)
     mixed = kb.FOCUS_WEIGHT * focus + (1 - kb.FOCUS_WEIGHT) * whole
     assert 0 < kb.FOCUS_WEIGHT < 1
     assert np.allclose(vec, mixed / np.linalg.norm(mixed), atol=1e-6)
     assert abs(float(np.linalg.norm(vec)) - 1.0) < 1e-5
     assert not np.allclose(vec, focus) and not np.allclose(vec, whole)
     short = normalize("公司資遣我要給錢嗎？")  # a short question is embedded as it is
-    assert np.allclose(kb.query_vector(short, encode_query), encode_query(kb.encoder, [short])[0])
+    assert np.allclose(kb.query_vector(short), encode_query(kb.encoder, [short])[0])
